@@ -1,0 +1,47 @@
+/**
+ * buildApp(): the whole mock as a fastify instance that is not listening (tests use inject()).
+ * Every route plugin is registered here, in order, so this file reads as a map of the server.
+ */
+import { randomUUID } from 'node:crypto'
+import formbody from '@fastify/formbody'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { extensionRoutes } from './api/extension.js'
+import type { MockContext } from './context.js'
+import { installErrorHandling } from './error-handler.js'
+import { oauthRoutes } from './oauth/routes.js'
+import { redactUrl } from './redact.js'
+
+export interface AppOptions {
+  /** One line per request is passed here (secrets and tokens redacted). */
+  log?: (line: string) => void
+}
+
+export async function buildApp (ctx: MockContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, trustProxy: true, bodyLimit: 10 * 1024 * 1024 })
+  installErrorHandling(app)
+  await app.register(formbody)
+
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('RCRequestId', randomUUID())
+  })
+  const log = options.log
+  if (log) {
+    app.addHook('onResponse', async (request, reply) => {
+      const op = request.routeOptions.config?.operationId
+      log(`${request.method} ${redactUrl(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms${op ? ` ${op}` : ''}${describeToken(request.body)}`)
+    })
+  }
+
+  app.get('/__mock/health', { config: { operationId: 'mockHealth' } }, async () => ({ status: 'ok', scenario: ctx.world.name }))
+
+  await app.register(oauthRoutes, { ctx })
+  await app.register(extensionRoutes, { ctx })
+  return app
+}
+
+/** For token requests, the grant and client (never a secret, password, assertion or token). */
+function describeToken (body: unknown): string {
+  if (body === null || typeof body !== 'object') return ''
+  const { grant_type: grant, client_id: client } = body as Record<string, unknown>
+  return (typeof grant === 'string' ? ` grant_type=${grant}` : '') + (typeof client === 'string' ? ` client_id=${client}` : '')
+}

@@ -1,0 +1,88 @@
+/**
+ * ringcentral-mock's programmatic entry point: start a mock RingCentral from a test.
+ *
+ * @example
+ * ```ts
+ * import { startMockServer } from 'ringcentral-mock'
+ * const mock = await startMockServer({ scenario: 'scenarios/default.yaml' })
+ * const sdk = new SDK({ server: mock.url, clientId: 'jwt-app', clientSecret: 'jwt-app-secret' })
+ * await sdk.platform().login({ jwt: mock.jwt('ada-jwt') })
+ * await mock.close()
+ * ```
+ */
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app.js'
+import type { Clock, TimeSource } from './clock.js'
+import { MockContext } from './context.js'
+import { checkScenario, defaultScenarioPath, loadScenarioFile, type LoadedScenario } from './scenario/load.js'
+import type { Scenario } from './scenario/types.js'
+
+export type { Scenario } from './scenario/types.js'
+export { ScenarioError } from './scenario/load.js'
+export { RcError } from './errors.js'
+
+export interface StartOptions {
+  /** A scenario file path, or a scenario object. Default: the shipped `scenarios/default.yaml`. */
+  scenario?: string | Scenario
+  /** Default 0: a free port. */
+  port?: number
+  /** Default `127.0.0.1`. */
+  host?: string
+  /** Public URL used in `uri` fields, when clients reach the mock through another address. */
+  baseUrl?: string
+  /** Receives one line per request, secrets redacted. */
+  log?: (line: string) => void
+  /** Where the clock's real elapsed time comes from (advanced use; default `Date.now`). */
+  timeSource?: TimeSource
+}
+
+export interface MockServer {
+  /** `http://127.0.0.1:PORT`: give it to an SDK as `server`. */
+  readonly url: string
+  readonly port: number
+  /** The scenario clock. */
+  readonly clock: Pick<Clock, 'now' | 'set' | 'advance' | 'freeze' | 'resume'>
+  /** The JWT credential string for a credential id of the scenario. */
+  jwt (credentialId: string): string
+  /** Returns the scenario to its start state: sessions, clock and credentials. */
+  reset (): Promise<void>
+  close (): Promise<void>
+  /** The underlying fastify instance and context, for advanced use. */
+  readonly app: FastifyInstance
+  readonly context: MockContext
+}
+
+export function resolveScenario (scenario: string | Scenario | undefined): LoadedScenario {
+  if (scenario === undefined) return loadScenarioFile(defaultScenarioPath)
+  if (typeof scenario === 'string') return loadScenarioFile(scenario)
+  return { scenario: checkScenario(scenario, 'scenario object'), source: 'scenario object', baseDir: process.cwd() }
+}
+
+export async function startMockServer (options: StartOptions = {}): Promise<MockServer> {
+  const loaded = resolveScenario(options.scenario)
+  const ctx = await MockContext.create(loaded, {
+    ...(options.timeSource ? { timeSource: options.timeSource } : {}),
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {})
+  })
+  const app = await buildApp(ctx, options.log ? { log: options.log } : {})
+  const host = options.host ?? '127.0.0.1'
+  await app.listen({ port: options.port ?? 0, host })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  const url = `http://${shownHost}:${port}`
+  return {
+    url,
+    port,
+    get clock () { return ctx.clock },
+    jwt (credentialId) {
+      const issued = ctx.credentials.get(credentialId)
+      if (!issued) throw new Error(`No JWT credential "${credentialId}" in scenario ${ctx.world.name} (have: ${ctx.credentials.all().map(c => c.credential.id).join(', ') || 'none'})`)
+      return issued.jwt
+    },
+    reset: () => ctx.load(ctx.loaded),
+    close: () => app.close(),
+    app,
+    context: ctx
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * JWT credentials: minted by the mock in RingCentral's shape, and checked at the token endpoint.
+ *
+ * RingCentral's credentials are RS256 JWTs signed by RingCentral, with `aud` = the environment's
+ * token URL, `iss` = its platform URL, `sub` = the owner's extension id, `iat`, optional `exp` and
+ * a `jti` (see docs/fidelity.md). The mock signs with a development key, so the same scenario and
+ * key always give the same string: RS256 (PKCS#1 v1.5) signatures are deterministic and every
+ * claim is derived from the scenario.
+ */
+import { createHash, type webcrypto } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { CompactSign, compactVerify, decodeProtectedHeader, errors as joseErrors, importJWK, type JWK } from 'jose'
+import { rc, type RcError } from './errors.js'
+import type { App, Extension, JwtCredential, World } from './world.js'
+import { PLATFORM_URL } from './world.js'
+import type { Environment } from './scenario/types.js'
+
+export const defaultKeyPath = new URL('../keys/dev-signing-key.jwk.json', import.meta.url).pathname
+
+/** The fallback `iat` when neither the credential nor the scenario clock gives one. */
+const DEFAULT_IAT = Date.parse('2024-01-01T00:00:00Z')
+
+export interface SigningKey {
+  kid: string
+  privateKey: webcrypto.CryptoKey
+  publicKey: webcrypto.CryptoKey
+  publicJwk: JWK
+}
+
+const keyCache = new Map<string, Promise<SigningKey>>()
+
+/** Loads (once per path) an RSA private JWK. */
+export function loadSigningKey (file = defaultKeyPath, baseDir = process.cwd()): Promise<SigningKey> {
+  const path = resolve(baseDir, file)
+  let key = keyCache.get(path)
+  if (!key) {
+    key = (async () => {
+      const jwk = JSON.parse(readFileSync(path, 'utf8')) as JWK & { '//': unknown }
+      if (jwk.kty !== 'RSA' || jwk.d === undefined) throw new Error(`${path}: signingKey must be an RSA private key in JWK form`)
+      const { '//': _comment, ...clean } = jwk
+      const kid = clean.kid ?? createHash('sha256').update(clean.n ?? '').digest('hex').slice(0, 32)
+      const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = clean
+      return {
+        kid,
+        privateKey: await importJWK({ ...clean, alg: 'RS256' }, 'RS256') as webcrypto.CryptoKey,
+        publicKey: await importJWK({ ...publicJwk, alg: 'RS256' }, 'RS256') as webcrypto.CryptoKey,
+        publicJwk: { ...publicJwk, kid, alg: 'RS256', use: 'sig' }
+      }
+    })()
+    keyCache.set(path, key)
+    key.catch(() => keyCache.delete(path))
+  }
+  return key
+}
+
+export const tokenUrl = (environment: Environment): string => `${PLATFORM_URL[environment]}/restapi/oauth/token`
+
+const seconds = (ms: number): number => Math.floor(ms / 1000)
+
+export interface CredentialClaims {
+  aud: string
+  sub: string
+  iss: string
+  exp?: number
+  iat: number
+  jti: string
+}
+
+/** The claims of a credential, derived only from the scenario (so they are stable across starts). */
+export function credentialClaims (world: World, credential: JwtCredential, clockStart?: number): CredentialClaims {
+  const iat = credential.issuedAt !== undefined ? Date.parse(credential.issuedAt) : (clockStart ?? DEFAULT_IAT)
+  const jti = createHash('sha256').update(`${world.name}\u0000${credential.owner.id}\u0000${credential.id}`).digest('base64url').slice(0, 22)
+  return {
+    aud: tokenUrl(world.environment),
+    sub: credential.owner.id,
+    iss: world.platformUrl,
+    ...(credential.expiresAt !== undefined ? { exp: seconds(Date.parse(credential.expiresAt)) } : {}),
+    iat: seconds(iat),
+    jti
+  }
+}
+
+export async function signCredential (key: SigningKey, claims: CredentialClaims): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+    .setProtectedHeader({ kid: key.kid, typ: 'JWT', alg: 'RS256' })
+    .sign(key.privateKey)
+}
+
+/** What a successful assertion check yields. */
+export interface VerifiedAssertion {
+  owner: Extension
+  credentialId: string
+}
+
+const invalid = (message: string): RcError => rc('OAU-149', { message })
+
+/**
+ * Checks a JWT-bearer assertion against the world. Every failure is a 400 `invalid_grant` whose
+ * message names the cause (RingCentral publishes no codes for these; see docs/fidelity.md).
+ */
+export async function verifyAssertion (
+  assertion: string,
+  app: App,
+  world: World,
+  key: SigningKey,
+  now: number,
+  byJti: ReadonlyMap<string, JwtCredential>
+): Promise<VerifiedAssertion> {
+  let header
+  try {
+    header = decodeProtectedHeader(assertion)
+  } catch {
+    throw invalid('Invalid JWT: the assertion is not a compact JWS (header.payload.signature)')
+  }
+  if (typeof header.alg === 'string' && header.alg.startsWith('HS')) throw rc('OAU-347')
+  if (header.alg !== 'RS256') throw rc('OAU-347', { message: `An algorithm which is used for assertion signing is not supported for JWT Bearer grant type: ${String(header.alg)}` })
+
+  let claims: Partial<CredentialClaims>
+  try {
+    const { payload } = await compactVerify(assertion, key.publicKey, { algorithms: ['RS256'] })
+    claims = JSON.parse(new TextDecoder().decode(payload)) as Partial<CredentialClaims>
+  } catch (error) {
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+      throw invalid('Invalid JWT: the signature does not verify with this server\'s signing key (the credential was issued by another server or scenario key)')
+    }
+    throw invalid('Invalid JWT: the assertion cannot be parsed')
+  }
+
+  const expectedAud = tokenUrl(world.environment)
+  if (claims.aud !== expectedAud) {
+    const other = (Object.keys(PLATFORM_URL) as Environment[]).find(env => tokenUrl(env) === claims.aud)
+    throw invalid(other
+      ? `Invalid JWT: this is a ${other} credential (aud ${String(claims.aud)}) but this server is ${world.environment}; a JWT for one environment cannot be used in the other`
+      : `Invalid JWT: audience ${JSON.stringify(claims.aud)} is not this environment's token endpoint ${expectedAud}`)
+  }
+  if (typeof claims.exp === 'number' && claims.exp * 1000 <= now) {
+    throw invalid(`Invalid JWT: the credential expired at ${new Date(claims.exp * 1000).toISOString()}`)
+  }
+  const credential = typeof claims.jti === 'string' ? byJti.get(claims.jti) : undefined
+  if (!credential || credential.owner.id !== claims.sub) throw invalid('Invalid JWT: no such JWT credential exists (it was never issued or has been deleted)')
+  if (credential.revoked) throw invalid(`Invalid JWT: the JWT credential "${credential.id}" has been revoked`)
+  if (credential.apps !== undefined && !credential.apps.includes(app.clientId)) {
+    throw invalid(`Invalid JWT: the JWT credential "${credential.id}" is not authorized for application ${app.clientId}`)
+  }
+  return { owner: credential.owner, credentialId: credential.id }
+}

@@ -1,0 +1,274 @@
+/**
+ * OAuth sessions and their tokens: issue, check, rotate, revoke, with RingCentral's rules.
+ *
+ * - Tokens are opaque random strings looked up here.
+ * - A refresh rotates both tokens. The previous access token dies at once: for 10 s it answers
+ *   OAU-129 `Access token corrupted`, then OAU-213 `Token not found` (docs/fidelity.md, §refresh).
+ * - The previous refresh token keeps a grace period under the `ringcentral` reuse policy: it returns
+ *   the same new pair until the new access token has been used and 10 s have passed, or for 60 min
+ *   if it is never used. Under `strict`, any reuse fails.
+ * - At most `maxSessionsPerUser` sessions live per user and app; a new one ends the oldest.
+ *
+ * Memory stays bounded: each session holds at most four token entries (its access and refresh
+ * tokens, the previous access token's tombstone and the previous refresh token), sessions per user
+ * and app are capped, and sessions whose tokens have all expired are swept as the clock moves.
+ */
+import { customAlphabet } from 'nanoid'
+import { rc } from '../errors.js'
+import type { App, Extension, Policies } from '../world.js'
+
+const newToken = customAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 56)
+const newSessionId = customAlphabet('0123456789', 12)
+const newEndpointId = customAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-', 22)
+
+/** After a refresh, how long the previous access token answers OAU-129 before OAU-213. */
+export const ROTATED_ACCESS_CORRUPTED_MS = 10_000
+/** Grace for a rotated refresh token once the new access token has been used. */
+export const REFRESH_GRACE_AFTER_USE_MS = 10_000
+/** Grace for a rotated refresh token while the new access token is unused. */
+export const REFRESH_GRACE_UNUSED_MS = 60 * 60_000
+
+export interface TokenTtls {
+  /** Seconds. */
+  access: number
+  /** Seconds; 0 = no refresh token. */
+  refresh: number
+}
+
+export interface Session {
+  readonly id: string
+  readonly owner: Extension
+  readonly app: App
+  readonly grant: string
+  readonly scope: string
+  readonly endpointId: string
+  readonly createdAt: number
+  accessToken: string
+  accessExpiresAt: number
+  /** When the current access token was first used on the API. */
+  accessUsedAt?: number
+  refreshToken?: string
+  refreshExpiresAt?: number
+  lastRefreshAt?: number
+  /** The previous tokens, kept for the OAU-129 window and the refresh grace. */
+  previous?: { accessToken: string, refreshToken?: string, rotatedAt: number }
+  ended: boolean
+}
+
+type Entry =
+  | { kind: 'access', session: Session }
+  | { kind: 'refresh', session: Session }
+  | { kind: 'previous-access', session: Session }
+  | { kind: 'previous-refresh', session: Session }
+
+export interface IssueOptions {
+  owner: Extension
+  app: App
+  grant: string
+  ttls: TokenTtls
+  endpointId?: string
+  scope?: string
+}
+
+/** The token fields of a TokenInfo response. */
+export interface TokenInfo {
+  access_token: string
+  token_type: 'bearer'
+  expires_in: number
+  refresh_token?: string
+  refresh_token_expires_in?: number
+  scope: string
+  owner_id: string
+  endpoint_id: string
+  session_id: string
+}
+
+const remaining = (expiresAt: number, now: number): number => Math.max(0, Math.ceil((expiresAt - now) / 1000))
+
+export class SessionStore {
+  readonly #tokens = new Map<string, Entry>()
+  readonly #sessions = new Map<string, Session>()
+  /** Live sessions per `${extensionId} ${clientId}`, oldest first. */
+  readonly #byUserApp = new Map<string, Session[]>()
+  #policies: Policies
+  #lastSweep = -Infinity
+
+  constructor (policies: Policies) {
+    this.#policies = policies
+  }
+
+  get size (): number {
+    return this.#sessions.size
+  }
+
+  sessions (): IterableIterator<Session> {
+    return this.#sessions.values()
+  }
+
+  session (id: string): Session | undefined {
+    return this.#sessions.get(id)
+  }
+
+  issue (options: IssueOptions, now: number): Session {
+    this.#sweep(now)
+    const key = `${options.owner.id} ${options.app.clientId}`
+    const live = this.#byUserApp.get(key) ?? []
+    while (live.length >= this.#policies.maxSessionsPerUser) {
+      const oldest = live[0]
+      if (oldest) this.end(oldest)
+    }
+    const session: Session = {
+      id: newSessionId(),
+      owner: options.owner,
+      app: options.app,
+      grant: options.grant,
+      scope: options.scope ?? options.app.scopes.join(' '),
+      endpointId: options.endpointId ?? newEndpointId(),
+      createdAt: now,
+      accessToken: '',
+      accessExpiresAt: 0,
+      ended: false
+    }
+    this.#mint(session, options.ttls, now)
+    this.#sessions.set(session.id, session)
+    live.push(session)
+    this.#byUserApp.set(key, live)
+    return session
+  }
+
+  #mint (session: Session, ttls: TokenTtls, now: number): void {
+    session.accessToken = newToken()
+    session.accessExpiresAt = now + ttls.access * 1000
+    delete session.accessUsedAt
+    this.#tokens.set(session.accessToken, { kind: 'access', session })
+    if (ttls.refresh > 0 && session.app.issuesRefreshTokens) {
+      session.refreshToken = newToken()
+      session.refreshExpiresAt = now + ttls.refresh * 1000
+      this.#tokens.set(session.refreshToken, { kind: 'refresh', session })
+    } else {
+      delete session.refreshToken
+      delete session.refreshExpiresAt
+    }
+  }
+
+  /** The TokenInfo for a session's current tokens, with lifetimes counted from `now`. */
+  tokenInfo (session: Session, now: number): TokenInfo {
+    // Field order as RingCentral sends it.
+    const hasRefresh = session.refreshToken !== undefined && session.refreshExpiresAt !== undefined
+    return {
+      access_token: session.accessToken,
+      token_type: 'bearer',
+      expires_in: remaining(session.accessExpiresAt, now),
+      ...(hasRefresh
+        ? { refresh_token: session.refreshToken, refresh_token_expires_in: remaining(session.refreshExpiresAt ?? 0, now) }
+        : {}),
+      scope: session.scope,
+      owner_id: session.owner.id,
+      endpoint_id: session.endpointId,
+      session_id: session.id
+    }
+  }
+
+  /** Checks an access token presented to the REST API; throws RingCentral's 401 errors. */
+  authenticate (token: string, now: number): Session {
+    const entry = this.#tokens.get(token)
+    if (!entry) throw rc('OAU-213')
+    const { session } = entry
+    if (entry.kind === 'previous-access') {
+      const rotatedAt = session.previous?.rotatedAt ?? 0
+      if (now < rotatedAt + ROTATED_ACCESS_CORRUPTED_MS) throw rc('OAU-129')
+      throw rc('OAU-213')
+    }
+    if (entry.kind !== 'access') throw rc('OAU-213')
+    if (now >= session.accessExpiresAt) throw rc('OAU-128')
+    session.accessUsedAt ??= now
+    return session
+  }
+
+  /** The refresh grant. `app` is the authenticated client. */
+  refresh (token: string, app: App, ttls: TokenTtls, now: number): Session {
+    const entry = this.#tokens.get(token)
+    if (!entry || (entry.kind !== 'refresh' && entry.kind !== 'previous-refresh')) throw rc('OAU-213')
+    const { session } = entry
+    if (session.app.clientId !== app.clientId) throw rc('OAU-213')
+    if (entry.kind === 'previous-refresh') {
+      if (this.#policies.refreshTokenReuse === 'strict' || !this.#inGrace(session, now)) {
+        this.#tokens.delete(token)
+        throw rc('OAU-213')
+      }
+      return session
+    }
+    if (now >= (session.refreshExpiresAt ?? 0)) {
+      this.end(session)
+      throw rc('OAU-210')
+    }
+    // Rotate: the old pair becomes "previous"; what was previous before is forgotten.
+    if (session.previous) {
+      this.#tokens.delete(session.previous.accessToken)
+      if (session.previous.refreshToken !== undefined) this.#tokens.delete(session.previous.refreshToken)
+    }
+    session.previous = { accessToken: session.accessToken, refreshToken: token, rotatedAt: now }
+    this.#tokens.set(session.accessToken, { kind: 'previous-access', session })
+    this.#tokens.set(token, { kind: 'previous-refresh', session })
+    session.lastRefreshAt = now
+    this.#mint(session, ttls, now)
+    return session
+  }
+
+  #inGrace (session: Session, now: number): boolean {
+    const rotatedAt = session.previous?.rotatedAt
+    if (rotatedAt === undefined) return false
+    const end = session.accessUsedAt !== undefined
+      ? Math.min(rotatedAt + REFRESH_GRACE_UNUSED_MS, session.accessUsedAt + REFRESH_GRACE_AFTER_USE_MS)
+      : rotatedAt + REFRESH_GRACE_UNUSED_MS
+    return now < end
+  }
+
+  /** Finds the live session a token (access or refresh, current or previous) belongs to. */
+  find (token: string): Session | undefined {
+    return this.#tokens.get(token)?.session
+  }
+
+  /** Ends a session: every token it ever had stops working (OAU-213). */
+  end (session: Session): void {
+    if (session.ended) return
+    session.ended = true
+    this.#tokens.delete(session.accessToken)
+    if (session.refreshToken !== undefined) this.#tokens.delete(session.refreshToken)
+    if (session.previous) {
+      this.#tokens.delete(session.previous.accessToken)
+      if (session.previous.refreshToken !== undefined) this.#tokens.delete(session.previous.refreshToken)
+    }
+    this.#sessions.delete(session.id)
+    const key = `${session.owner.id} ${session.app.clientId}`
+    const live = this.#byUserApp.get(key)
+    if (live) {
+      const i = live.indexOf(session)
+      if (i >= 0) live.splice(i, 1)
+      if (live.length === 0) this.#byUserApp.delete(key)
+    }
+  }
+
+  clear (): void {
+    this.#tokens.clear()
+    this.#sessions.clear()
+    this.#byUserApp.clear()
+    this.#lastSweep = -Infinity
+  }
+
+  /** How many token strings are held (for the memory benchmark and tests). */
+  get tokenCount (): number {
+    return this.#tokens.size
+  }
+
+  /** Ends sessions none of whose tokens can still be used; runs at most once per clock minute. */
+  #sweep (now: number): void {
+    if (now - this.#lastSweep < 60_000) return
+    this.#lastSweep = now
+    for (const session of this.#sessions.values()) {
+      const deadline = Math.max(session.accessExpiresAt, session.refreshExpiresAt ?? 0) +
+        (session.previous ? REFRESH_GRACE_UNUSED_MS : 0)
+      if (now >= deadline) this.end(session)
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Checks a schema-valid scenario for what a JSON Schema cannot say: uniqueness across the world
+ * and references between its parts.
+ */
+import type { ScenarioProblem } from './load.js'
+import type { Scenario } from './types.js'
+
+export function checkWorldRules (scenario: Scenario): ScenarioProblem[] {
+  const problems: ScenarioProblem[] = []
+  const firstSeen = new Map<string, string>()
+  const unique = (kind: string, value: string, path: string): void => {
+    const key = `${kind}\u0000${value}`
+    const earlier = firstSeen.get(key)
+    if (earlier !== undefined) problems.push({ path, message: `duplicate ${kind} ${JSON.stringify(value)} (already used at ${earlier})` })
+    else firstSeen.set(key, path)
+  }
+  const clientIds = new Set(scenario.apps.map(a => a.clientId))
+
+  scenario.accounts.forEach((account, a) => {
+    unique('account id', account.id, `accounts[${a}].id`)
+    account.extensions.forEach((ext, e) => {
+      const at = `accounts[${a}].extensions[${e}]`
+      unique('extension id', ext.id, `${at}.id`)
+      unique(`extension number in account ${account.id}`, ext.extensionNumber, `${at}.extensionNumber`)
+      if (ext.email !== undefined) unique('email', ext.email.toLowerCase(), `${at}.email`)
+      ext.phoneNumbers?.forEach((n, i) => {
+        unique('phone number', n.phoneNumber, `${at}.phoneNumbers[${i}].phoneNumber`)
+        if (n.id !== undefined) unique('phone number id', n.id, `${at}.phoneNumbers[${i}].id`)
+      })
+      ext.jwtCredentials?.forEach((c, i) => {
+        unique('JWT credential id', c.id, `${at}.jwtCredentials[${i}].id`)
+        c.apps?.forEach((clientId, j) => {
+          if (!clientIds.has(clientId)) {
+            problems.push({ path: `${at}.jwtCredentials[${i}].apps[${j}]`, message: `names no app of this scenario (got ${JSON.stringify(clientId)}; apps: ${[...clientIds].join(', ') || 'none'})` })
+          }
+        })
+        if (c.issuedAt !== undefined && c.expiresAt !== undefined && Date.parse(c.expiresAt) <= Date.parse(c.issuedAt)) {
+          problems.push({ path: `${at}.jwtCredentials[${i}].expiresAt`, message: 'must be later than issuedAt' })
+        }
+      })
+    })
+  })
+
+  scenario.apps.forEach((app, i) => {
+    unique('client id', app.clientId, `apps[${i}].clientId`)
+    if (app.clientSecret === undefined && app.grantTypes.includes('password')) {
+      problems.push({ path: `apps[${i}].grantTypes`, message: 'a public client (no clientSecret) cannot use the password grant' })
+    }
+    if (app.clientSecret === undefined && app.grantTypes.includes('urn:ietf:params:oauth:grant-type:jwt-bearer')) {
+      problems.push({ path: `apps[${i}].grantTypes`, message: 'a public client (no clientSecret) cannot use the JWT grant' })
+    }
+  })
+  return problems
+}

@@ -1,0 +1,170 @@
+/**
+ * The world: a checked scenario turned into indexed, read-only data the routes look things up in.
+ */
+import type { AccountSpec, AppSpec, Environment, ExtensionSpec, GrantType, JwtCredentialSpec, PhoneNumberSpec, Scenario } from './scenario/types.js'
+import { GRANT } from './scenario/types.js'
+
+export const PLATFORM_URL: Record<Environment, string> = {
+  production: 'https://platform.ringcentral.com',
+  sandbox: 'https://platform.devtest.ringcentral.com'
+}
+
+export interface Account extends AccountSpec {
+  extensions: Extension[]
+}
+
+export interface Extension extends Omit<ExtensionSpec, 'phoneNumbers' | 'jwtCredentials'> {
+  account: Account
+  admin: boolean
+  phoneNumbers: PhoneNumber[]
+  jwtCredentials: JwtCredentialSpec[]
+}
+
+export interface PhoneNumber extends PhoneNumberSpec {
+  id: string
+  owner: Extension
+  features: string[]
+}
+
+export interface App extends AppSpec {
+  name: string
+  scopes: string[]
+  redirectUris: string[]
+  accessTokenTtl: number
+  refreshTokenTtl: number
+  confidential: boolean
+  /** Whether tokens from this app carry a refresh token at all. */
+  issuesRefreshTokens: boolean
+}
+
+export interface JwtCredential extends JwtCredentialSpec {
+  owner: Extension
+}
+
+export interface Policies {
+  passwordGrantEndOfLife?: number
+  refreshTokenReuse: 'ringcentral' | 'strict'
+  maxSessionsPerUser: number
+}
+
+export class World {
+  readonly scenario: Scenario
+  readonly name: string
+  readonly environment: Environment
+  readonly accounts: Account[] = []
+  readonly policies: Policies
+  readonly #extensions = new Map<string, Extension>()
+  readonly #byEmail = new Map<string, Extension>()
+  readonly #numbers = new Map<string, PhoneNumber>()
+  readonly #apps = new Map<string, App>()
+  readonly #credentials = new Map<string, JwtCredential>()
+
+  constructor (scenario: Scenario) {
+    this.scenario = scenario
+    this.name = scenario.name
+    this.environment = scenario.environment ?? 'production'
+    const p = scenario.policies ?? {}
+    this.policies = {
+      ...(p.passwordGrantEndOfLife !== undefined ? { passwordGrantEndOfLife: Date.parse(p.passwordGrantEndOfLife) } : {}),
+      refreshTokenReuse: p.refreshTokenReuse ?? 'ringcentral',
+      maxSessionsPerUser: p.maxSessionsPerUser ?? 5
+    }
+    let numberId = 0
+    for (const spec of scenario.accounts) {
+      const account: Account = { ...spec, extensions: [] }
+      this.accounts.push(account)
+      for (const e of spec.extensions) {
+        const ext: Extension = { ...e, account, admin: e.admin ?? false, phoneNumbers: [], jwtCredentials: e.jwtCredentials ?? [] }
+        account.extensions.push(ext)
+        this.#extensions.set(ext.id, ext)
+        if (ext.email) this.#byEmail.set(ext.email.toLowerCase(), ext)
+        for (const n of e.phoneNumbers ?? []) {
+          numberId++
+          const number: PhoneNumber = { ...n, id: n.id ?? String(numberId * 1000 + Number(ext.id.slice(-3))), owner: ext, features: n.features ?? [] }
+          ext.phoneNumbers.push(number)
+          this.#numbers.set(number.phoneNumber, number)
+        }
+        for (const c of ext.jwtCredentials) this.#credentials.set(c.id, { ...c, owner: ext })
+      }
+    }
+    for (const a of scenario.apps) {
+      const refreshTokenTtl = a.refreshTokenTtl ?? 604800
+      this.#apps.set(a.clientId, {
+        ...a,
+        name: a.name ?? a.clientId,
+        scopes: a.scopes ?? [],
+        redirectUris: a.redirectUris ?? [],
+        accessTokenTtl: a.accessTokenTtl ?? 3600,
+        refreshTokenTtl,
+        confidential: a.clientSecret !== undefined,
+        issuesRefreshTokens: refreshTokenTtl > 0 && a.grantTypes.includes(GRANT.refreshToken)
+      })
+    }
+  }
+
+  /** `https://platform.ringcentral.com` or the sandbox's, as this world's JWT `iss`. */
+  get platformUrl (): string {
+    return PLATFORM_URL[this.environment]
+  }
+
+  get apps (): App[] {
+    return [...this.#apps.values()]
+  }
+
+  get credentials (): JwtCredential[] {
+    return [...this.#credentials.values()]
+  }
+
+  app (clientId: string): App | undefined {
+    return this.#apps.get(clientId)
+  }
+
+  extension (id: string): Extension | undefined {
+    return this.#extensions.get(id)
+  }
+
+  extensionByEmail (email: string): Extension | undefined {
+    return this.#byEmail.get(email.toLowerCase())
+  }
+
+  phoneNumber (e164: string): PhoneNumber | undefined {
+    return this.#numbers.get(e164)
+  }
+
+  credential (id: string): JwtCredential | undefined {
+    return this.#credentials.get(id)
+  }
+
+  allows (app: App, grant: GrantType): boolean {
+    return app.grantTypes.includes(grant)
+  }
+
+  /**
+   * Resolves a password-grant username as RingCentral accepts it: an email, a direct number,
+   * the main number plus `extension`, or `+16505550100*101`.
+   */
+  resolveUsername (username: string, extensionNumber?: string): Extension | undefined {
+    const trimmed = username.trim()
+    if (trimmed.includes('@')) return this.extensionByEmail(trimmed)
+    let [number, ext] = trimmed.split('*', 2) as [string, string | undefined]
+    ext = ext ?? extensionNumber
+    const e164 = normalizeNumber(number)
+    if (e164 === undefined) return undefined
+    if (ext !== undefined && ext !== '') {
+      const account = this.accounts.find(a => a.mainNumber === e164 || a.extensions.some(x => x.phoneNumbers.some(n => n.phoneNumber === e164)))
+      return account?.extensions.find(x => x.extensionNumber === ext)
+    }
+    const owned = this.#numbers.get(e164)
+    if (owned) return owned.owner
+    return undefined
+  }
+}
+
+/** Accepts `+16505550100`, `16505550100`, `(650) 555-0100`; returns E.164 or undefined. */
+export function normalizeNumber (input: string): string | undefined {
+  const digits = input.replace(/[\s().-]/g, '')
+  if (/^\+[1-9]\d{6,14}$/.test(digits)) return digits
+  if (/^1\d{10}$/.test(digits)) return `+${digits}`
+  if (/^[2-9]\d{9}$/.test(digits)) return `+1${digits}`
+  return undefined
+}
