@@ -17,7 +17,7 @@ export const scenarioSchema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as Rec
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
-const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false })
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true })
 addFormats(ajv)
 const validate = ajv.compile<Scenario>(scenarioSchema)
 
