@@ -6,13 +6,11 @@
 #   docker run --rm -p 8080:8080 ringcentral-mock
 #       serves scenarios/default.yaml on http://localhost:8080 and prints the apps, users and JWTs
 #
-# Your own scenario: mount it and name it on the command line (the whole command is replaced, so
-# keep --host 0.0.0.0 and --port 8080):
+# Your own scenario: mount it and name it in $SCENARIO:
 #
-#   docker run --rm -p 8080:8080 -v "$PWD/my.yaml:/scenarios/my.yaml:ro" ringcentral-mock \
-#     node dist/cli.js --host 0.0.0.0 --port 8080 --scenario /scenarios/my.yaml
+#   docker run --rm -p 8080:8080 -v "$PWD/my.yaml:/scenarios/my.yaml:ro" -e SCENARIO=/scenarios/my.yaml ringcentral-mock
 #
-# Another shipped scenario: --scenario /app/scenarios/NAME.yaml. Other commands run the same way:
+# Another shipped scenario: -e SCENARIO=scenarios/NAME.yaml (relative to /app). Other commands:
 #
 #   docker run --rm ringcentral-mock node dist/cli.js jwt ada-jwt
 #   docker run --rm -v "$PWD/my.yaml:/scenarios/my.yaml:ro" ringcentral-mock node dist/cli.js validate /scenarios/my.yaml
@@ -38,7 +36,7 @@ RUN mkdir -p openapi && npm run build
 
 # --- runtime: production dependencies and the built program only --------------------------------
 FROM node:${NODE_VERSION}-alpine AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 SCENARIO=scenarios/default.yaml
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
@@ -53,4 +51,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/__mock/health').then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 and gets SIGTERM/SIGINT itself; the CLI closes the server and exits 0.
-CMD ["node", "dist/cli.js", "--host", "0.0.0.0", "--port", "8080", "--scenario", "/app/scenarios/default.yaml"]
+# The scenario comes from $SCENARIO: docker run -e SCENARIO=/scenarios/my.yaml -v "$PWD/my.yaml:/scenarios/my.yaml:ro" ...
+CMD ["node", "dist/cli.js", "--host", "0.0.0.0", "--port", "8080"]

@@ -17,6 +17,7 @@ import { loadScenarioFile, ScenarioError } from './scenario/load.js'
 const USAGE = `Usage:
   ringcentral-mock [--scenario FILE] [--port N] [--host H] [--base-url URL] [--quiet]
       Serve a scenario (default: scenarios/default.yaml). --port 0 picks a free port (default 0).
+      SCENARIO, PORT, HOST and BASE_URL in the environment stand in for absent flags.
   ringcentral-mock jwt CREDENTIAL_ID [--scenario FILE]
       Print that JWT credential and nothing else.
   ringcentral-mock validate FILE
@@ -72,14 +73,19 @@ async function main (argv: string[]): Promise<number> {
   }
   if (command !== undefined && command !== 'serve') throw new UsageError(`unknown command "${command}"`)
 
-  const port = values.port === undefined ? 0 : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535 (got ${values.port})`)
-  if (values['base-url'] !== undefined && !URL.canParse(values['base-url'])) throw new UsageError(`--base-url must be an absolute URL (got ${values['base-url']})`)
+  // Flags win; the environment (handy in containers) fills in what they leave out.
+  const env = process.env
+  const portText = values.port ?? env.PORT ?? '0'
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be an integer 0-65535 (got ${JSON.stringify(portText)})`)
+  const scenario = values.scenario ?? (env.SCENARIO || undefined)
+  const host = values.host ?? (env.HOST || undefined)
+  const baseUrl = values['base-url'] ?? (env.BASE_URL || undefined)
+  if (baseUrl !== undefined && !URL.canParse(baseUrl)) throw new UsageError(`--base-url must be an absolute URL (got ${baseUrl})`)
   const server = await startMockServer({
-    port,
-    ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
-    ...(values.host !== undefined ? { host: values.host } : {}),
-    ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
+    port: Number(portText),
+    ...(scenario !== undefined ? { scenario } : {}),
+    ...(host !== undefined ? { host } : {}),
+    ...(baseUrl !== undefined ? { baseUrl } : {}),
     ...(values.quiet ? {} : { log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) })
   })
   process.stdout.write(banner(server.context, server.url) + '\n')
