@@ -8,8 +8,12 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { extensionRoutes } from './api/extension.js'
 import type { MockContext } from './context.js'
 import { installErrorHandling } from './error-handler.js'
+import { messagingRoutes } from './messaging/routes.js'
+import { authorizeRoutes } from './oauth/authorize.js'
 import { oauthRoutes } from './oauth/routes.js'
 import { redactUrl } from './redact.js'
+import { installControlHooks } from './control/hooks.js'
+import { controlRoutes } from './control/routes.js'
 
 export interface AppOptions {
   /** One line per request is passed here (secrets and tokens redacted). */
@@ -17,7 +21,7 @@ export interface AppOptions {
 }
 
 export async function buildApp (ctx: MockContext, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, trustProxy: true, bodyLimit: 10 * 1024 * 1024 })
+  const app = Fastify({ logger: false, trustProxy: true, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024 })
   installErrorHandling(app)
   await app.register(formbody)
 
@@ -32,10 +36,12 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
     })
   }
 
-  app.get('/__mock/health', { config: { operationId: 'mockHealth' } }, async () => ({ status: 'ok', scenario: ctx.world.name }))
-
+  installControlHooks(app, ctx)
+  await app.register(controlRoutes, { ctx })
   await app.register(oauthRoutes, { ctx })
+  await app.register(authorizeRoutes, { ctx })
   await app.register(extensionRoutes, { ctx })
+  await app.register(messagingRoutes, { ctx })
   return app
 }
 

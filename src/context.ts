@@ -5,9 +5,14 @@
 import { Clock, type TimeSource } from './clock.js'
 import { CredentialBook } from './credentials.js'
 import { defaultKeyPath, loadSigningKey, type SigningKey } from './jwt-credentials.js'
+import { CodeStore } from './oauth/codes.js'
+import { MessageStore } from './messaging/message-store.js'
 import { SessionStore } from './oauth/sessions.js'
 import type { LoadedScenario } from './scenario/load.js'
 import { World } from './world.js'
+import { Journal } from './control/journal.js'
+import { RateLimiter } from './control/rate-limit.js'
+import { RuleBook } from './control/rules.js'
 
 export interface ContextOptions {
   /** Where real elapsed time comes from; tests inject a counter. Default `Date.now`. */
@@ -23,6 +28,15 @@ export class MockContext {
   key: SigningKey
   credentials: CredentialBook
   sessions: SessionStore
+  /** Every SMS accepted since the scenario (re)loaded, with its delivery lifecycle. */
+  messages: MessageStore
+  /** Authorization codes from `/restapi/oauth/authorize`, until redeemed or expired. */
+  codes = new CodeStore()
+  /** Scripted answers: the scenario's rules plus those added at run time. */
+  rules: RuleBook
+  /** What was asked and answered, bounded. */
+  journal: Journal
+  rateLimiter: RateLimiter
   /** The public URL for absolute `uri` fields; default: each request's own origin. */
   baseUrl?: string
   readonly #timeSource: TimeSource | undefined
@@ -34,6 +48,10 @@ export class MockContext {
     this.key = key
     this.credentials = credentials
     this.sessions = new SessionStore(world.policies)
+    this.messages = new MessageStore(loaded.scenario.messaging)
+    this.rules = new RuleBook(loaded.scenario.rules)
+    this.journal = new Journal(world.policies.journalLimit)
+    this.rateLimiter = new RateLimiter(world.policies.rateLimits)
     this.#timeSource = timeSource
   }
 
@@ -67,6 +85,11 @@ export class MockContext {
     this.key = parts.key
     this.credentials = parts.credentials
     this.sessions = new SessionStore(parts.world.policies)
+    this.messages = new MessageStore(loaded.scenario.messaging)
+    this.codes = new CodeStore()
+    this.rules = new RuleBook(loaded.scenario.rules)
+    this.journal = new Journal(parts.world.policies.journalLimit)
+    this.rateLimiter = new RateLimiter(parts.world.policies.rateLimits)
   }
 
   now (): number {

@@ -110,7 +110,35 @@ export const catalogue = {
     topLevelCode: 'TokenInvalid',
     headers: BEARER_CHALLENGE,
     evidence: 'O'
-  }
+  },
+
+  // --- Messaging: user permissions (docs/fidelity-messaging.md) ----------------------------
+  'CMN-419': {
+    status: 403,
+    message: 'In order to call this API endpoint for another extension, user needs to have [${permissionName}] permission granted with extended scope',
+    evidence: 'V'
+  },
+
+  // --- Messaging: SMS (docs/fidelity-messaging.md) ---------------------------------------
+  // Codes, statuses and messages are RingCentral's (error table, 2021 spec x-error-codes); the
+  // top-level FeatureNotAvailable on MSG-242/MSG-304 is inferred (a forum report), see that file.
+  'MSG-240': { status: 403, message: 'International SMS is not available for account.', evidence: 'V' },
+  'MSG-241': { status: 403, message: 'Cannot send SMS from Fax number', evidence: 'V' },
+  'MSG-242': { status: 403, message: 'The requested feature is not available', topLevelCode: 'FeatureNotAvailable', evidence: 'V' },
+  'MSG-243': { status: 400, message: 'Parameter [${parameterName}] value [${value}] is invalid [Phone number is blocked]', evidence: 'V' },
+  'MSG-245': {
+    status: 400,
+    message: 'Parameter [${parameterName}] value [${value}] is invalid [Cannot find the phone number which belongs to user]',
+    evidence: 'V'
+  },
+  'MSG-246': { status: 400, message: 'Sending SMS from/to extension numbers is not available', topLevelCode: 'InvalidParameter', evidence: 'V' },
+  'MSG-247': { status: 400, message: 'Sending SMS to short numbers is not available', evidence: 'V' },
+  'MSG-304': { status: 403, message: "Phone number doesn't belong to extension", topLevelCode: 'FeatureNotAvailable', evidence: 'V' },
+  'MSG-337': { status: 400, message: 'Attachment size limit exceeded', evidence: 'V' },
+  'MSG-338': { status: 400, message: 'Message size limit exceeded', evidence: 'V' },
+  'MSG-365': { status: 400, message: 'Parameters [country.id] and [country.isoCode] can not be specified simultaneously', evidence: 'V' },
+  'MSG-380': { status: 403, message: 'The MMS feature is not available', evidence: 'V' },
+  'MSG-381': { status: 400, message: 'Exceeded maximum number of recipients for a Group MMS: [10]', evidence: 'V' }
 } as const satisfies Record<string, ErrorDefinition>
 
 export type ErrorCode = keyof typeof catalogue

@@ -14,11 +14,16 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import type { Clock, TimeSource } from './clock.js'
 import { MockContext } from './context.js'
-import { checkScenario, defaultScenarioPath, loadScenarioFile, type LoadedScenario } from './scenario/load.js'
+import { checkScenario, defaultScenarioPath, loadScenarioFile, ruleValidator, ScenarioError, type LoadedScenario } from './scenario/load.js'
+import { checkRule, describeRule, type RuleSpec } from './control/rules.js'
+import type { JournalEntry, JournalFilter } from './control/journal.js'
+import { describeSession } from './control/routes.js'
 import type { Scenario } from './scenario/types.js'
 
 export type { Scenario } from './scenario/types.js'
 export { ScenarioError } from './scenario/load.js'
+export type { RuleSpec } from './control/rules.js'
+export type { JournalEntry, JournalFilter } from './control/journal.js'
 export { RcError } from './errors.js'
 
 export interface StartOptions {
@@ -44,8 +49,26 @@ export interface MockServer {
   readonly clock: Pick<Clock, 'now' | 'set' | 'advance' | 'freeze' | 'resume'>
   /** The JWT credential string for a credential id of the scenario. */
   jwt (credentialId: string): string
-  /** Returns the scenario to its start state: sessions, clock and credentials. */
+  /** Returns the scenario to its start state: sessions, clock, credentials, rules and journal. */
   reset (): Promise<void>
+  /** Replaces the world (a file path or an object); a refused scenario leaves the running one intact. */
+  setScenario (scenario: string | Scenario): Promise<void>
+  /** Scripted answers: the same rules as the scenario file's `rules:` and `POST /__mock/rules`. */
+  readonly rules: {
+    add (rule: RuleSpec): void
+    remove (id: string): boolean
+    list (): Array<Record<string, unknown>>
+  }
+  /** The request journal. */
+  readonly requests: {
+    list (filter?: JournalFilter): JournalEntry[]
+    clear (): void
+  }
+  /** Live OAuth sessions. */
+  readonly sessions: {
+    list (): Array<Record<string, unknown>>
+    end (id: string): boolean
+  }
   close (): Promise<void>
   /** The underlying fastify instance and context, for advanced use. */
   readonly app: FastifyInstance
@@ -81,6 +104,29 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
       return issued.jwt
     },
     reset: () => ctx.load(ctx.loaded),
+    setScenario: async (scenario) => ctx.load(resolveScenario(scenario)),
+    rules: {
+      add (rule) {
+        const problems = ruleValidator(rule) ? checkRule(rule, ctx.world, 'rule') : ruleValidator.problems(rule, 'rule')
+        if (problems.length > 0) throw new ScenarioError(`rule ${JSON.stringify((rule as { id?: unknown }).id)}`, problems)
+        if (ctx.rules.has(rule.id)) throw new Error(`a rule "${rule.id}" exists already`)
+        ctx.rules.add(rule)
+      },
+      remove: (id) => ctx.rules.remove(id),
+      list: () => ctx.rules.all().map(describeRule)
+    },
+    requests: {
+      list: (filter) => ctx.journal.list(filter),
+      clear: () => ctx.journal.clear()
+    },
+    sessions: {
+      list: () => [...ctx.sessions.sessions()].map(session => describeSession(session, ctx.now())),
+      end (id) {
+        const session = ctx.sessions.session(id)
+        if (session) ctx.sessions.end(session)
+        return session !== undefined
+      }
+    },
     close: () => app.close(),
     app,
     context: ctx

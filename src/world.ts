@@ -3,6 +3,7 @@
  */
 import type { AccountSpec, AppSpec, Environment, ExtensionSpec, GrantType, JwtCredentialSpec, PhoneNumberSpec, Scenario } from './scenario/types.js'
 import { GRANT } from './scenario/types.js'
+import { DEFAULT_LIMITS, type RateLimitPolicy } from './control/rate-limit.js'
 
 export const PLATFORM_URL: Record<Environment, string> = {
   production: 'https://platform.ringcentral.com',
@@ -45,6 +46,8 @@ export interface Policies {
   passwordGrantEndOfLife?: number
   refreshTokenReuse: 'ringcentral' | 'strict'
   maxSessionsPerUser: number
+  rateLimits: RateLimitPolicy
+  journalLimit: number
 }
 
 export class World {
@@ -67,7 +70,14 @@ export class World {
     this.policies = {
       ...(p.passwordGrantEndOfLife !== undefined ? { passwordGrantEndOfLife: Date.parse(p.passwordGrantEndOfLife) } : {}),
       refreshTokenReuse: p.refreshTokenReuse ?? 'ringcentral',
-      maxSessionsPerUser: p.maxSessionsPerUser ?? 5
+      maxSessionsPerUser: p.maxSessionsPerUser ?? 5,
+      rateLimits: {
+        enabled: p.rateLimits?.enabled ?? false,
+        limits: { ...DEFAULT_LIMITS, ...p.rateLimits?.limits },
+        windowSeconds: p.rateLimits?.windowSeconds ?? 60,
+        penaltySeconds: p.rateLimits?.penaltySeconds ?? 60
+      },
+      journalLimit: p.journalLimit ?? 1000
     }
     let numberId = 0
     for (const spec of scenario.accounts) {

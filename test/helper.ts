@@ -14,9 +14,12 @@ export const START = '2024-03-30T12:00:00.000Z'
 export const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 
 /** The shipped default scenario, as an object to tweak. */
-export function defaultScenario (): Scenario {
-  return parse(readFileSync(defaultScenarioPath, 'utf8')) as Scenario
+export function defaultScenario (file = defaultScenarioPath): Scenario {
+  return parse(readFileSync(file, 'utf8')) as Scenario
 }
+
+/** A shipped scenario file, by name. */
+export const shipped = (name: string): string => new URL(`../scenarios/${name}.yaml`, import.meta.url).pathname
 
 export interface Harness {
   app: FastifyInstance
@@ -32,9 +35,13 @@ export interface Harness {
 
 interface Closable { teardown (fn: () => unknown): void }
 
-export async function build (t: Closable, edit?: (s: Scenario) => void): Promise<Harness> {
-  const scenario = defaultScenario()
-  scenario.clock = { start: START, frozen: true }
+/**
+ * Builds the app on the default scenario (clock frozen at START), or on `options.file` with that
+ * file's own clock (frozen).
+ */
+export async function build (t: Closable, edit?: (s: Scenario) => void, options: { file?: string } = {}): Promise<Harness> {
+  const scenario = defaultScenario(options.file)
+  scenario.clock = options.file ? { ...scenario.clock, frozen: true } : { start: START, frozen: true }
   edit?.(scenario)
   const ctx = await MockContext.create({ scenario: checkScenario(scenario, 'test scenario'), source: 'test scenario', baseDir: process.cwd() })
   const app = await buildApp(ctx)
@@ -55,7 +62,7 @@ export async function build (t: Closable, edit?: (s: Scenario) => void): Promise
         'content-type': 'application/x-www-form-urlencoded',
         ...(auth ? { authorization: basic(auth.id, auth.secret ?? '') } : {})
       },
-      payload: new URLSearchParams(Object.entries(form).map(([k, v]) => [k, String(v)])).toString()
+      payload: new URLSearchParams(Object.entries(form).map(([k, v]): [string, string] => [k, String(v)])).toString()
     }),
     login: async (credentialId = 'ada-jwt', clientId = 'jwt-app', secret = `${clientId}-secret`, extra = {}) => {
       const res = await harness.token({ grant_type: JWT_GRANT, assertion: harness.jwt(credentialId), ...extra }, { id: clientId, secret })

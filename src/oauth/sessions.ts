@@ -224,6 +224,12 @@ export class SessionStore {
     return now < end
   }
 
+  /** The session a current access token belongs to, without counting it as used (rate limits, rules). */
+  peek (accessToken: string, now: number): Session | undefined {
+    const entry = this.#tokens.get(accessToken)
+    return entry?.kind === 'access' && now < entry.session.accessExpiresAt ? entry.session : undefined
+  }
+
   /** Finds the live session a token (access or refresh, current or previous) belongs to. */
   find (token: string): Session | undefined {
     return this.#tokens.get(token)?.session

@@ -17,9 +17,11 @@ export const scenarioSchema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as Rec
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true })
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
 addFormats(ajv)
 const validate = ajv.compile<Scenario>(scenarioSchema)
+const validateRule = ajv.getSchema(`${String(scenarioSchema.$id)}#/definitions/rule`)
+if (!validateRule) throw new Error('scenario.schema.json has no definitions/rule')
 
 /** One thing wrong with a scenario: where, and what was expected. */
 export interface ScenarioProblem {
@@ -97,15 +99,23 @@ function valueAt (data: unknown, pointer: string): unknown {
   return node
 }
 
+function schemaProblems (errors: ErrorObject[] | null | undefined, data: unknown, prefix = ''): ScenarioProblem[] {
+  const seen = new Set<string>()
+  return (errors ?? [])
+    .map(e => describe(e, data))
+    .map(p => ({ ...p, path: prefix && p.path ? `${prefix}.${p.path}` : (prefix || p.path) }))
+    .filter(p => !seen.has(p.path + p.message) && seen.add(p.path + p.message))
+}
+
+/** Schema check for one rule (the control API's `POST /__mock/rules`). */
+export const ruleValidator = Object.assign(
+  (data: unknown): boolean => validateRule(data) as boolean,
+  { problems: (data: unknown, prefix: string): ScenarioProblem[] => schemaProblems(validateRule.errors, data, prefix) }
+)
+
 /** Checks a parsed scenario object; throws {@link ScenarioError} listing every problem. */
 export function checkScenario (data: unknown, source = 'scenario'): Scenario {
-  if (!validate(data)) {
-    const seen = new Set<string>()
-    const problems = (validate.errors ?? [])
-      .map(e => describe(e, data))
-      .filter(p => !seen.has(p.path + p.message) && seen.add(p.path + p.message))
-    throw new ScenarioError(source, problems)
-  }
+  if (!validate(data)) throw new ScenarioError(source, schemaProblems(validate.errors, data))
   const problems = checkWorldRules(data)
   if (problems.length > 0) throw new ScenarioError(source, problems)
   return data

@@ -4,6 +4,8 @@
  */
 import type { ScenarioProblem } from './load.js'
 import type { Scenario } from './types.js'
+import { checkRule } from '../control/rules.js'
+import { World } from '../world.js'
 
 export function checkWorldRules (scenario: Scenario): ScenarioProblem[] {
   const problems: ScenarioProblem[] = []
@@ -49,6 +51,11 @@ export function checkWorldRules (scenario: Scenario): ScenarioProblem[] {
     if (app.clientSecret === undefined && app.grantTypes.includes('urn:ietf:params:oauth:grant-type:jwt-bearer')) {
       problems.push({ path: `apps[${i}].grantTypes`, message: 'a public client (no clientSecret) cannot use the JWT grant' })
     }
+  })
+  const world = new World(scenario)
+  scenario.rules?.forEach((rule, i) => {
+    unique('rule id', rule.id, `rules[${i}].id`)
+    problems.push(...checkRule(rule, world, `rules[${i}]`))
   })
   return problems
 }

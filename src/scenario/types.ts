@@ -1,4 +1,5 @@
 /** The scenario file's shape, as `scenarios/scenario.schema.json` defines it. */
+import type { RuleSpec } from '../control/rules.js'
 
 export const GRANT = {
   password: 'password',
@@ -39,6 +40,7 @@ export interface ExtensionSpec {
   password?: string
   phoneNumbers?: PhoneNumberSpec[]
   jwtCredentials?: JwtCredentialSpec[]
+  permissions?: Partial<Record<UserPermissionName, PermissionScope>>
 }
 
 export interface AccountSpec {
@@ -63,6 +65,30 @@ export interface PoliciesSpec {
   passwordGrantEndOfLife?: string
   refreshTokenReuse?: 'ringcentral' | 'strict'
   maxSessionsPerUser?: number
+  rateLimits?: {
+    enabled: boolean
+    limits?: Partial<Record<'Light' | 'Medium' | 'Heavy' | 'Auth', number>>
+    windowSeconds?: number
+    penaltySeconds?: number
+  }
+  journalLimit?: number
+}
+
+/** RingCentral user permissions the messaging routes check, and how far each reaches. */
+export type UserPermissionName = 'OutboundSMS' | 'ReadMessages' | 'ReadUserPhoneNumbers'
+export type PermissionScope = 'None' | 'Self' | 'Account'
+
+export type RecipientOutcome = 'SendingFailed' | 'DeliveryFailed' | 'Blocked'
+
+export interface MessagingRecipientSpec {
+  phoneNumber: string
+  outcome: RecipientOutcome
+  errorCode?: string
+}
+
+export interface MessagingSpec {
+  delivery?: { queuedSeconds?: number, sentSeconds?: number }
+  recipients?: MessagingRecipientSpec[]
 }
 
 export interface Scenario {
@@ -74,4 +100,6 @@ export interface Scenario {
   accounts: AccountSpec[]
   apps: AppSpec[]
   policies?: PoliciesSpec
+  messaging?: MessagingSpec
+  rules?: RuleSpec[]
 }

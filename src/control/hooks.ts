@@ -1,0 +1,165 @@
+/**
+ * The hooks that make scenarios drive behaviour on every RingCentral route: rules (scripted
+ * answers and faults), rate limits, and the request journal.
+ */
+import { setTimeout as delay } from 'node:timers/promises'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { MockContext } from '../context.js'
+import { rc, type ErrorCode } from '../errors.js'
+import { isOperationId, operations, type OperationId } from '../operations.js'
+import { redactUrl } from '../redact.js'
+import type { Fault, MatchInput } from './rules.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the control hooks learnt about this request, for the journal. */
+    mock?: { operation: OperationId, rule?: string, fault?: Fault, clientId?: string, extensionId?: string }
+  }
+}
+
+const OAUTH: ReadonlySet<OperationId> = new Set(['getToken', 'revokeToken', 'authorize'])
+
+function basicClientId (authorization: string | undefined): string | undefined {
+  const match = /^basic\s+(\S+)/i.exec(authorization ?? '')
+  if (!match?.[1]) return undefined
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  return colon > 0 ? decoded.slice(0, colon) : undefined
+}
+
+function bearerToken (request: FastifyRequest): string | undefined {
+  const match = /^bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')
+  if (match?.[1]) return match[1]
+  const query = (request.query as Record<string, unknown> | undefined)?.access_token
+  return typeof query === 'string' && query !== '' ? query : undefined
+}
+
+const field = (body: unknown, name: string): string | undefined => {
+  if (body === null || typeof body !== 'object') return undefined
+  const value = (body as Record<string, unknown>)[name]
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/** The `sub` of a JWT assertion, read without verifying (only to key rate limits). */
+function assertionSubject (assertion: string | undefined): string | undefined {
+  const payload = assertion?.split('.')[1]
+  if (!payload) return undefined
+  try {
+    const sub = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub
+    return typeof sub === 'string' ? sub : undefined
+  } catch {
+    return undefined
+  }
+}
+
+interface Facts {
+  input: MatchInput
+  /** The user a rate limit counts against, when one can be told. */
+  user?: string
+}
+
+function factsOf (ctx: MockContext, request: FastifyRequest, operation: OperationId): Facts {
+  const body = request.body
+  const path = request.url.split('?')[0] ?? request.url
+  const base = { operation, method: request.method, path, body }
+  if (OAUTH.has(operation)) {
+    const query = request.query as Record<string, unknown> | undefined
+    const clientId = basicClientId(request.headers.authorization) ?? field(body, 'client_id') ?? field(query, 'client_id')
+    const grantType = field(body, 'grant_type')
+    const refreshToken = field(body, 'refresh_token')
+    const user = field(body, 'username')?.toLowerCase() ?? assertionSubject(field(body, 'assertion')) ??
+      (refreshToken !== undefined ? ctx.sessions.find(refreshToken)?.owner.id : undefined)
+    return {
+      input: { ...base, ...(clientId !== undefined ? { clientId } : {}), ...(grantType !== undefined ? { grantType } : {}) },
+      ...(clientId !== undefined ? { user: `${clientId} ${user ?? '-'}` } : {})
+    }
+  }
+  const token = bearerToken(request)
+  const session = token !== undefined ? ctx.sessions.peek(token, ctx.now()) : undefined
+  const param = (request.params as Record<string, string | undefined>).extensionId
+  const extensionId = param === '~' ? session?.owner.id : param
+  return {
+    input: { ...base, ...(session ? { clientId: session.app.clientId } : {}), ...(extensionId !== undefined ? { extensionId } : {}) },
+    ...(session ? { user: `${session.app.clientId} ${session.owner.id}` } : {})
+  }
+}
+
+function fault (ctx: MockContext, request: FastifyRequest, reply: FastifyReply, kind: Fault): void {
+  reply.hijack()
+  const socket = request.raw.socket
+  record(ctx, request, 0, reply.elapsedTime)
+  if (kind === 'connection-reset') socket.resetAndDestroy()
+  else if (kind === 'empty-response') socket.end()
+  // 'timeout': never answer; the socket is closed when the client gives up or the server closes.
+}
+
+function record (ctx: MockContext, request: FastifyRequest, status: number, durationMs: number): void {
+  const mock = request.mock
+  ctx.journal.record({
+    time: new Date(ctx.now()).toISOString(),
+    method: request.method,
+    url: redactUrl(request.url),
+    ...(mock ? { operation: mock.operation } : {}),
+    status,
+    ...(mock?.rule !== undefined ? { rule: mock.rule } : {}),
+    ...(mock?.fault !== undefined ? { fault: mock.fault } : {}),
+    ...(mock?.clientId !== undefined ? { clientId: mock.clientId } : {}),
+    ...(mock?.extensionId !== undefined ? { extensionId: mock.extensionId } : {}),
+    durationMs: Math.round(durationMs * 10) / 10
+  })
+}
+
+export function installControlHooks (app: FastifyInstance, ctx: MockContext): void {
+  app.addHook('preHandler', async (request, reply) => {
+    const operation = request.routeOptions.config?.operationId
+    if (operation === undefined || !isOperationId(operation)) return
+    const { input, user } = factsOf(ctx, request, operation)
+    request.mock = {
+      operation,
+      ...(input.clientId !== undefined ? { clientId: input.clientId } : {}),
+      ...(input.extensionId !== undefined ? { extensionId: input.extensionId } : {})
+    }
+
+    const rule = ctx.rules.match(input)
+    if (rule) {
+      const { id, respond } = rule.spec
+      request.mock.rule = id
+      reply.header('X-Mock-Rule', id)
+      if (respond.delayMs) await delay(respond.delayMs)
+      if (respond.fault) {
+        request.mock.fault = respond.fault
+        fault(ctx, request, reply, respond.fault)
+        return reply
+      }
+      if (respond.error !== undefined) {
+        throw rc(respond.error as ErrorCode, {
+          ...(respond.message !== undefined ? { message: respond.message } : {}),
+          ...(respond.headers ? { headers: respond.headers } : {})
+        })
+      }
+      if (respond.headers) reply.headers(respond.headers)
+      if (respond.status !== undefined || respond.body !== undefined) {
+        const body = respond.body
+        reply.code(respond.status ?? 200)
+        return reply.send(typeof body === 'string' || body === undefined ? (body ?? '') : body)
+      }
+    }
+
+    const policy = ctx.rateLimiter.policy
+    if (policy.enabled && user !== undefined) {
+      const verdict = ctx.rateLimiter.hit(user, operations[operation].group, ctx.now())
+      reply.headers({
+        'X-Rate-Limit-Group': verdict.group.toLowerCase(),
+        'X-Rate-Limit-Limit': String(verdict.limit),
+        'X-Rate-Limit-Remaining': String(verdict.remaining),
+        'X-Rate-Limit-Window': String(verdict.windowSeconds)
+      })
+      if (verdict.retryAfter !== undefined) throw rc('CMN-301', { headers: { 'Retry-After': String(verdict.retryAfter) } })
+    }
+  })
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.url.startsWith('/__mock')) return
+    record(ctx, request, reply.statusCode, reply.elapsedTime)
+  })
+}

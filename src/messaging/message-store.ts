@@ -1,0 +1,149 @@
+/**
+ * The message store: every SMS the mock accepted, per owning extension, with its delivery
+ * lifecycle.
+ *
+ * A record's status is never stored: it derives from the scenario clock. A message is `Queued`
+ * for `delivery.queuedSeconds`, then `Sent` for `delivery.sentSeconds`, then `Delivered`, unless
+ * a recipient is marked in the scenario as failing (`SendingFailed` when it leaves Queued,
+ * `DeliveryFailed` when it leaves Sent, with that recipient's `deliveryErrorCode`). Moving the clock
+ * moves every message; polling shows the change. Runtime state only: `MockContext.load()`
+ * replaces the store. Not bounded in memory yet.
+ */
+import { createHash } from 'node:crypto'
+import type { MessagingRecipientSpec, MessagingSpec } from '../scenario/types.js'
+import type { Extension } from '../world.js'
+
+export type MessageStatus = 'Queued' | 'Sent' | 'Delivered' | 'DeliveryFailed' | 'SendingFailed' | 'Received'
+
+export const DEFAULT_QUEUED_SECONDS = 2
+export const DEFAULT_SENT_SECONDS = 3
+export const DEFAULT_ERROR_CODE = { SendingFailed: 'SMS-RC-410', DeliveryFailed: 'SMS-CAR-411' } as const
+
+export interface MmsAttachment {
+  id: number
+  contentType: string
+  fileName?: string
+  body: Buffer
+}
+
+export interface StoredMessage {
+  readonly id: number
+  /** The extension whose message store holds it (the sender). */
+  readonly owner: Extension
+  readonly direction: 'Outbound'
+  readonly from: string
+  readonly to: readonly string[]
+  readonly text: string
+  readonly attachments: readonly MmsAttachment[]
+  /** A 19-digit decimal string, as RingCentral's conversation ids are (above 2^53). */
+  readonly conversationId: string
+  readonly createdAt: number
+  /** When it leaves Queued and when it leaves Sent (epoch ms), fixed at send time. */
+  readonly sentAt: number
+  readonly deliveredAt: number
+  /** The first failing recipient's outcome, from the scenario. */
+  readonly failure?: { status: 'SendingFailed' | 'DeliveryFailed', errorCode: string }
+}
+
+/** What a record looks like at one instant. */
+export interface MessageState {
+  messageStatus: MessageStatus
+  lastModifiedTime: number
+  smsDeliveryTime?: number
+  deliveryErrorCode?: string
+}
+
+export interface NewMessage {
+  owner: Extension
+  from: string
+  to: string[]
+  text: string
+  attachments?: Array<Omit<MmsAttachment, 'id'>>
+}
+
+export class MessageStore {
+  readonly #queuedMs: number
+  readonly #sentMs: number
+  readonly #recipients = new Map<string, MessagingRecipientSpec>()
+  readonly #byOwner = new Map<Extension, StoredMessage[]>()
+  #nextId = 402000000001
+
+  constructor (spec: MessagingSpec = {}) {
+    this.#queuedMs = (spec.delivery?.queuedSeconds ?? DEFAULT_QUEUED_SECONDS) * 1000
+    this.#sentMs = (spec.delivery?.sentSeconds ?? DEFAULT_SENT_SECONDS) * 1000
+    for (const r of spec.recipients ?? []) if (!this.#recipients.has(r.phoneNumber)) this.#recipients.set(r.phoneNumber, r)
+  }
+
+  /** What the scenario says about a recipient, if anything. */
+  recipient (phoneNumber: string): MessagingRecipientSpec | undefined {
+    return this.#recipients.get(phoneNumber)
+  }
+
+  send (input: NewMessage, now: number): StoredMessage {
+    const id = this.#nextId++
+    const attachments = (input.attachments ?? []).map(a => ({ ...a, id: this.#nextId++ }))
+    let failure: StoredMessage['failure']
+    for (const number of input.to) {
+      const r = this.#recipients.get(number)
+      if (r === undefined || r.outcome === 'Blocked') continue
+      const candidate = { status: r.outcome, errorCode: r.errorCode ?? DEFAULT_ERROR_CODE[r.outcome] }
+      // A sending failure shows before a delivery failure, so it wins.
+      if (failure === undefined || (candidate.status === 'SendingFailed' && failure.status !== 'SendingFailed')) failure = candidate
+    }
+    const message: StoredMessage = {
+      id,
+      owner: input.owner,
+      direction: 'Outbound',
+      from: input.from,
+      to: [...input.to],
+      text: input.text,
+      attachments,
+      conversationId: conversationIdOf(input.owner.account.id, input.from, input.to),
+      createdAt: now,
+      sentAt: now + this.#queuedMs,
+      deliveredAt: now + this.#queuedMs + this.#sentMs,
+      ...(failure ? { failure } : {})
+    }
+    const list = this.#byOwner.get(input.owner) ?? []
+    list.push(message)
+    this.#byOwner.set(input.owner, list)
+    return message
+  }
+
+  get (owner: Extension, id: number): StoredMessage | undefined {
+    return this.#byOwner.get(owner)?.find(m => m.id === id)
+  }
+
+  /** The owner's messages, oldest first. */
+  list (owner: Extension): readonly StoredMessage[] {
+    return this.#byOwner.get(owner) ?? []
+  }
+
+  get size (): number {
+    let n = 0
+    for (const list of this.#byOwner.values()) n += list.length
+    return n
+  }
+}
+
+/** The record's status, times and error code at `now`. */
+export function stateAt (message: StoredMessage, now: number): MessageState {
+  if (now < message.sentAt) return { messageStatus: 'Queued', lastModifiedTime: message.createdAt }
+  if (message.failure?.status === 'SendingFailed') {
+    return { messageStatus: 'SendingFailed', lastModifiedTime: message.sentAt, deliveryErrorCode: message.failure.errorCode }
+  }
+  if (now < message.deliveredAt) return { messageStatus: 'Sent', lastModifiedTime: message.sentAt }
+  if (message.failure?.status === 'DeliveryFailed') {
+    return { messageStatus: 'DeliveryFailed', lastModifiedTime: message.deliveredAt, deliveryErrorCode: message.failure.errorCode }
+  }
+  return { messageStatus: 'Delivered', lastModifiedTime: message.deliveredAt, smsDeliveryTime: message.deliveredAt }
+}
+
+/**
+ * The same participants always share one conversation: a stable 19-digit id from the account, the
+ * sender and the set of recipients.
+ */
+export function conversationIdOf (accountId: string, from: string, to: readonly string[]): string {
+  const digest = createHash('sha256').update([accountId, from, ...[...to].sort()].join('\n')).digest()
+  return (1000000000000000000n + digest.readBigUInt64BE(0) % 8000000000000000000n).toString()
+}

@@ -1,0 +1,50 @@
+/**
+ * The RingCentral operations the mock serves, by RingCentral's own operationId: the vocabulary
+ * shared by routes (`config.operationId`), scenario rules, rate limits and the OpenAPI document.
+ * Throttling groups and app permissions are those of RingCentral's spec
+ * (`x-throttling-group`, `x-app-permission`).
+ */
+export type ThrottlingGroup = 'Auth' | 'Light' | 'Medium' | 'Heavy'
+
+export interface Operation {
+  readonly methods: readonly string[]
+  /** fastify route path. */
+  readonly path: string
+  readonly group: ThrottlingGroup
+  /** The app permission (OAuth scope) RingCentral's spec requires, if any. */
+  readonly appPermission?: string
+}
+
+const EXT = '/restapi/v1.0/account/:accountId/extension/:extensionId'
+
+export const operations = {
+  getToken: { methods: ['POST'], path: '/restapi/oauth/token', group: 'Auth' },
+  revokeToken: { methods: ['POST'], path: '/restapi/oauth/revoke', group: 'Auth' },
+  authorize: { methods: ['GET', 'POST'], path: '/restapi/oauth/authorize', group: 'Auth' },
+  readExtension: { methods: ['GET'], path: EXT, group: 'Light', appPermission: 'ReadAccounts' },
+  listExtensionPhoneNumbers: { methods: ['GET'], path: `${EXT}/phone-number`, group: 'Light', appPermission: 'ReadAccounts' },
+  createSMSMessage: { methods: ['POST'], path: `${EXT}/sms`, group: 'Medium', appPermission: 'SMS' },
+  listMessages: { methods: ['GET'], path: `${EXT}/message-store`, group: 'Light', appPermission: 'ReadMessages' },
+  readMessage: { methods: ['GET'], path: `${EXT}/message-store/:messageId`, group: 'Light', appPermission: 'ReadMessages' }
+} as const satisfies Record<string, Operation>
+
+export type OperationId = keyof typeof operations
+
+export const operationIds = Object.keys(operations) as OperationId[]
+
+export function isOperationId (id: string): id is OperationId {
+  return Object.hasOwn(operations, id)
+}
+
+export function operation (id: OperationId): Operation {
+  return operations[id]
+}
+
+/** Whether a concrete request path can belong to an operation (`:param` segments match one segment). */
+export function pathMatches (operationId: OperationId, path: string): boolean {
+  const pattern = operations[operationId].path
+    .split('/')
+    .map(part => part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('/')
+  return new RegExp(`^${pattern}/?$`).test(path.split('?')[0] ?? path)
+}

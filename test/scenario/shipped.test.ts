@@ -1,0 +1,75 @@
+/** Every shipped migration story does what its description promises. */
+import t from 'tap'
+import { build, JWT_GRANT, oauthError, shipped } from '../helper.js'
+
+const ME = '/restapi/v1.0/account/~/extension/~'
+
+t.test('password-only-legacy: the password grant still logs in, with username + extension', async t => {
+  const h = await build(t, undefined, { file: shipped('password-only-legacy') })
+  const res = await h.token({ grant_type: 'password', username: '+14155550100', extension: '101', password: 'Olga-Passw0rd' }, { id: 'crm-app', secret: 'crm-app-secret' })
+  t.equal(res.statusCode, 200)
+  t.equal((await h.api(ME, res.json().access_token)).json().name, 'Olga Operator')
+})
+
+t.test('password-to-jwt-migration: both grants work, then the end of life passes', async t => {
+  const h = await build(t, undefined, { file: shipped('password-to-jwt-migration') })
+  const app = { id: 'reminder-app', secret: 'reminder-app-secret' }
+  const password = { grant_type: 'password', username: 'maya@dental.example', password: 'Maya-Passw0rd' }
+  t.equal((await h.token(password, app)).statusCode, 200, 'the dual period')
+  t.equal((await h.token({ grant_type: JWT_GRANT, assertion: h.jwt('maya-jwt') }, app)).statusCode, 200)
+  await h.app.inject({ method: 'POST', url: '/__mock/clock', payload: { advanceSeconds: 12 * 3600 } })
+  const refused = await h.token(password, app)
+  t.equal(refused.statusCode, 400)
+  t.same(refused.json(), oauthError('unauthorized_client', 'OAU-251', 'Unauthorized for this grant type'))
+  t.equal((await h.token({ grant_type: JWT_GRANT, assertion: h.jwt('maya-jwt') }, app)).statusCode, 200, 'JWT goes on')
+})
+
+t.test('jwt-only: password refused, JWT accepted, a sandbox JWT refused', async t => {
+  const h = await build(t, undefined, { file: shipped('jwt-only') })
+  const app = { id: 'cron-app', secret: 'cron-app-secret' }
+  const refused = await h.token({ grant_type: 'password', username: 'sam@cron.example', password: 'Sam-Passw0rd' }, app)
+  t.same(refused.json(), oauthError('unauthorized_client', 'OAU-251', 'Unauthorized for this grant type'))
+  t.equal((await h.token({ grant_type: JWT_GRANT, assertion: h.jwt('sam-jwt') }, app)).statusCode, 200)
+  const sandbox = await build(t, s => { s.environment = 'sandbox' }, { file: shipped('jwt-only') })
+  const wrongEnv = await h.token({ grant_type: JWT_GRANT, assertion: sandbox.jwt('sam-jwt') }, app)
+  t.match(wrongEnv.json().error_description, /sandbox credential/)
+})
+
+t.test('refresh-race: the second worker refreshing with the same token gets OAU-213', async t => {
+  const h = await build(t, undefined, { file: shipped('refresh-race') })
+  const app = { id: 'worker-app', secret: 'worker-app-secret' }
+  const login = (await h.token({ grant_type: JWT_GRANT, assertion: h.jwt('wendy-jwt') }, app)).json()
+  const [a, b] = await Promise.all([1, 2].map(() => h.token({ grant_type: 'refresh_token', refresh_token: login.refresh_token }, app)))
+  t.same([a!.statusCode, b!.statusCode].sort(), [200, 400])
+  t.same((a!.statusCode === 400 ? a! : b!).json(), oauthError('invalid_grant', 'OAU-213', 'Token not found'))
+})
+
+t.test('rate-limited: the sixth token request in a minute gets 429 CMN-301, the clock ends the penalty', async t => {
+  const h = await build(t, undefined, { file: shipped('rate-limited') })
+  const app = { id: 'bulk-app', secret: 'bulk-app-secret' }
+  const statuses = []
+  for (let i = 0; i < 6; i++) statuses.push((await h.token({ grant_type: JWT_GRANT, assertion: h.jwt('rita-jwt') }, app)).statusCode)
+  t.same(statuses, [200, 200, 200, 200, 200, 429])
+  h.advance(60)
+  const ok = await h.token({ grant_type: JWT_GRANT, assertion: h.jwt('rita-jwt') }, app)
+  t.equal(ok.statusCode, 200)
+  t.equal(ok.headers['x-rate-limit-group'], 'auth')
+  const token = ok.json().access_token
+  const light = await h.api(ME, token)
+  t.equal(light.headers['x-rate-limit-limit'], '50')
+})
+
+t.test('expiring-tokens: 120 s access tokens, 600 s refresh tokens', async t => {
+  const h = await build(t, undefined, { file: shipped('expiring-tokens') })
+  const app = { id: 'short-app', secret: 'short-app-secret' }
+  const login = (await h.token({ grant_type: JWT_GRANT, assertion: h.jwt('tess-jwt') }, app)).json()
+  t.equal(login.expires_in, 120)
+  t.equal(login.refresh_token_expires_in, 600)
+  h.advance(120)
+  t.equal((await h.api(ME, login.access_token)).json().errors[0].errorCode, 'OAU-128')
+  const refreshed = (await h.token({ grant_type: 'refresh_token', refresh_token: login.refresh_token, access_token_ttl: -1 }, app)).json()
+  t.equal(refreshed.expires_in, 120, 'the app limit wins over the 600 s minimum')
+  h.advance(600)
+  const dead = await h.token({ grant_type: 'refresh_token', refresh_token: refreshed.refresh_token }, app)
+  t.same(dead.json(), oauthError('invalid_grant', 'OAU-210', 'Token expired'))
+})
