@@ -17,13 +17,15 @@ import { MockContext } from './context.js'
 import { checkScenario, defaultScenarioPath, loadScenarioFile, ruleValidator, ScenarioError, type LoadedScenario } from './scenario/load.js'
 import { checkRule, describeRule, type RuleSpec } from './control/rules.js'
 import type { JournalEntry, JournalFilter } from './control/journal.js'
-import { describeSession } from './control/routes.js'
+import { describeMessage, describeSession } from './control/routes.js'
+import type { OutboxFilter } from './messaging/message-store.js'
 import type { Scenario } from './scenario/types.js'
 
 export type { Scenario } from './scenario/types.js'
 export { ScenarioError } from './scenario/load.js'
 export type { RuleSpec } from './control/rules.js'
 export type { JournalEntry, JournalFilter } from './control/journal.js'
+export type { OutboxFilter } from './messaging/message-store.js'
 export { RcError } from './errors.js'
 
 export interface StartOptions {
@@ -62,6 +64,11 @@ export interface MockServer {
   /** The request journal. */
   readonly requests: {
     list (filter?: JournalFilter): JournalEntry[]
+    clear (): void
+  }
+  /** The outbox: every SMS sent, with its status now. */
+  readonly messages: {
+    list (filter?: OutboxFilter): Array<Record<string, unknown>>
     clear (): void
   }
   /** Live OAuth sessions. */
@@ -118,6 +125,10 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
     requests: {
       list: (filter) => ctx.journal.list(filter),
       clear: () => ctx.journal.clear()
+    },
+    messages: {
+      list: (filter) => ctx.messages.outbox(filter).map(m => describeMessage(m, ctx.now())),
+      clear: () => ctx.messages.clear()
     },
     sessions: {
       list: () => [...ctx.sessions.sessions()].map(session => describeSession(session, ctx.now())),

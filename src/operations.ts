@@ -25,7 +25,8 @@ export const operations = {
   listExtensionPhoneNumbers: { methods: ['GET'], path: `${EXT}/phone-number`, group: 'Light', appPermission: 'ReadAccounts' },
   createSMSMessage: { methods: ['POST'], path: `${EXT}/sms`, group: 'Medium', appPermission: 'SMS' },
   listMessages: { methods: ['GET'], path: `${EXT}/message-store`, group: 'Light', appPermission: 'ReadMessages' },
-  readMessage: { methods: ['GET'], path: `${EXT}/message-store/:messageId`, group: 'Light', appPermission: 'ReadMessages' }
+  readMessage: { methods: ['GET'], path: `${EXT}/message-store/:messageId`, group: 'Light', appPermission: 'ReadMessages' },
+  readMessageContent: { methods: ['GET'], path: `${EXT}/message-store/:messageId/content/:attachmentId`, group: 'Medium', appPermission: 'ReadMessages' }
 } as const satisfies Record<string, Operation>
 
 export type OperationId = keyof typeof operations

@@ -9,6 +9,7 @@ import type { MockContext } from '../context.js'
 import { credentialClaims, signCredential } from '../jwt-credentials.js'
 import { checkScenario, parseScenario, ruleValidator, ScenarioError, type ScenarioProblem } from '../scenario/load.js'
 import type { Session } from '../oauth/sessions.js'
+import { stateAt, type StoredMessage } from '../messaging/message-store.js'
 import { checkRule, describeRule, type RuleSpec } from './rules.js'
 import type { JournalFilter } from './journal.js'
 
@@ -53,6 +54,24 @@ export function describeSession (session: Session, now: number): Record<string, 
     accessTokenExpiresAt: toIso(session.accessExpiresAt),
     accessTokenExpired: now >= session.accessExpiresAt,
     refreshTokenExpiresAt: session.refreshExpiresAt !== undefined ? toIso(session.refreshExpiresAt) : null
+  }
+}
+
+/** A sent message as the outbox shows it, with its status at `now`. */
+export function describeMessage (message: StoredMessage, now: number): Record<string, unknown> {
+  const state = stateAt(message, now)
+  return {
+    id: message.id,
+    accountId: message.owner.account.id,
+    extensionId: message.owner.id,
+    from: message.from,
+    to: message.to,
+    text: message.text,
+    attachments: message.attachments.length,
+    creationTime: toIso(message.createdAt),
+    messageStatus: state.messageStatus,
+    lastModifiedTime: toIso(state.lastModifiedTime),
+    ...(state.deliveryErrorCode !== undefined ? { deliveryErrorCode: state.deliveryErrorCode } : {})
   }
 }
 
@@ -156,6 +175,23 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
 
   app.delete('/__mock/requests', async (_request, reply) => {
     ctx.journal.clear()
+    return reply.code(204).send()
+  })
+
+  // --- Outbox ---------------------------------------------------------------------------
+  app.get<{ Querystring: Record<string, string | undefined> }>('/__mock/messages', async (request) => {
+    const { extensionId, phoneNumber } = request.query
+    const now = ctx.now()
+    const store = ctx.messages
+    const records = store.outbox({
+      ...(extensionId ? { extensionId } : {}),
+      ...(phoneNumber ? { phoneNumber } : {})
+    }).map(m => describeMessage(m, now))
+    return { records, total: store.size, dropped: store.dropped, limit: store.limit }
+  })
+
+  app.delete('/__mock/messages', async (_request, reply) => {
+    ctx.messages.clear()
     return reply.code(204).send()
   })
 

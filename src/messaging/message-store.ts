@@ -7,7 +7,8 @@
  * a recipient is marked in the scenario as failing (`SendingFailed` when it leaves Queued,
  * `DeliveryFailed` when it leaves Sent, with that recipient's `deliveryErrorCode`). Moving the clock
  * moves every message; polling shows the change. Runtime state only: `MockContext.load()`
- * replaces the store. Not bounded in memory yet.
+ * replaces the store. Bounded: past `limit` messages the oldest are dropped (and counted), so a
+ * day-long CI run never grows memory without end.
  */
 import { createHash } from 'node:crypto'
 import type { MessagingRecipientSpec, MessagingSpec } from '../scenario/types.js'
@@ -61,7 +62,20 @@ export interface NewMessage {
   attachments?: Array<Omit<MmsAttachment, 'id'>>
 }
 
+/** What the control API's outbox can be filtered by. */
+export interface OutboxFilter {
+  extensionId?: string
+  /** Matches the sender or any recipient. */
+  phoneNumber?: string
+}
+
+export const DEFAULT_STORE_LIMIT = 10_000
+
 export class MessageStore {
+  readonly limit: number
+  /** Every stored message, oldest first (each owner's list is in the same order). */
+  #all: StoredMessage[] = []
+  #dropped = 0
   readonly #queuedMs: number
   readonly #sentMs: number
   readonly #recipients = new Map<string, MessagingRecipientSpec>()
@@ -69,6 +83,7 @@ export class MessageStore {
   #nextId = 402000000001
 
   constructor (spec: MessagingSpec = {}) {
+    this.limit = spec.storeLimit ?? DEFAULT_STORE_LIMIT
     this.#queuedMs = (spec.delivery?.queuedSeconds ?? DEFAULT_QUEUED_SECONDS) * 1000
     this.#sentMs = (spec.delivery?.sentSeconds ?? DEFAULT_SENT_SECONDS) * 1000
     for (const r of spec.recipients ?? []) if (!this.#recipients.has(r.phoneNumber)) this.#recipients.set(r.phoneNumber, r)
@@ -107,7 +122,38 @@ export class MessageStore {
     const list = this.#byOwner.get(input.owner) ?? []
     list.push(message)
     this.#byOwner.set(input.owner, list)
+    this.#all.push(message)
+    while (this.#all.length > this.limit) this.#drop()
     return message
+  }
+
+  /** Drops the oldest message; it is also the oldest of its owner's. */
+  #drop (): void {
+    const oldest = this.#all.shift()
+    if (!oldest) return
+    const list = this.#byOwner.get(oldest.owner)
+    list?.shift()
+    if (list?.length === 0) this.#byOwner.delete(oldest.owner)
+    this.#dropped++
+  }
+
+  /** Every message sent, oldest first, optionally only an extension's or a number's. */
+  outbox (filter: OutboxFilter = {}): StoredMessage[] {
+    return this.#all.filter(m =>
+      (filter.extensionId === undefined || m.owner.id === filter.extensionId) &&
+      (filter.phoneNumber === undefined || m.from === filter.phoneNumber || m.to.includes(filter.phoneNumber)))
+  }
+
+  /** How many messages were dropped to stay within the limit. */
+  get dropped (): number {
+    return this.#dropped
+  }
+
+  /** Forgets every message (the outbox and the message store are the same data). */
+  clear (): void {
+    this.#all = []
+    this.#byOwner.clear()
+    this.#dropped = 0
   }
 
   get (owner: Extension, id: number): StoredMessage | undefined {
@@ -120,9 +166,7 @@ export class MessageStore {
   }
 
   get size (): number {
-    let n = 0
-    for (const list of this.#byOwner.values()) n += list.length
-    return n
+    return this.#all.length
   }
 }
 

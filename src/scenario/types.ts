@@ -89,6 +89,8 @@ export interface MessagingRecipientSpec {
 export interface MessagingSpec {
   delivery?: { queuedSeconds?: number, sentSeconds?: number }
   recipients?: MessagingRecipientSpec[]
+  /** How many sent messages are kept (default 10000); the oldest are dropped. */
+  storeLimit?: number
 }
 
 export interface Scenario {

@@ -117,3 +117,35 @@ t.test('POST /__mock/reset returns to the start state: sessions, clock, rules, j
   t.equal((await h.api('/__mock/requests')).json().total, 0)
   t.equal((await h.api(ME, login.access_token)).json().errors[0].errorCode, 'OAU-213')
 })
+
+t.test('the outbox: messages sent, filterable, with their status now, bounded', async t => {
+  const h = await build(t, s => { s.messaging = { storeLimit: 2, delivery: { queuedSeconds: 2, sentSeconds: 3 } } })
+  const ada = (await h.login()).access_token
+  const ben = (await h.login('ben-jwt')).access_token
+  const send = (token: string, from: string, to: string, text: string) => h.app.inject({
+    method: 'POST',
+    url: '/restapi/v1.0/account/~/extension/~/sms',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { from: { phoneNumber: from }, to: [{ phoneNumber: to }], text }
+  })
+  t.equal((await send(ada, '+16505550100', '+15551230001', 'one')).statusCode, 200)
+  t.equal((await send(ada, '+16505550100', '+15551230002', 'two')).statusCode, 200)
+  const three = await send(ben, '+16505550102', '+15551230002', 'three')
+  t.equal(three.statusCode, 200)
+
+  const all = (await h.api('/__mock/messages')).json()
+  t.equal(all.limit, 2)
+  t.equal(all.dropped, 1, 'the oldest was dropped')
+  t.same(all.records.map((m: any) => m.text), ['two', 'three'])
+  t.match(all.records[1], { extensionId: '100200302', from: '+16505550102', to: ['+15551230002'], messageStatus: 'Queued', creationTime: START })
+  t.same((await h.api('/__mock/messages?extensionId=100200301')).json().records.map((m: any) => m.text), ['two'])
+  t.same((await h.api('/__mock/messages?phoneNumber=%2B15551230002')).json().records.length, 2)
+  h.advance(5)
+  t.equal((await h.api('/__mock/messages')).json().records[0].messageStatus, 'Delivered', 'status derives from the clock')
+  const dropped = await h.api(`/restapi/v1.0/account/~/extension/~/message-store`, ada)
+  t.same(dropped.json().records.map((m: any) => m.subject), ['two'], 'the message store holds the same messages')
+
+  t.equal((await h.app.inject({ method: 'DELETE', url: '/__mock/messages' })).statusCode, 204)
+  t.equal((await h.api('/__mock/messages')).json().records.length, 0)
+  t.equal((await h.api(`/restapi/v1.0/account/~/extension/~/message-store/${three.json().id}`, ben)).statusCode, 404)
+})
