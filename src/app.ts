@@ -3,6 +3,7 @@
  * Every route plugin is registered here, in order, so this file reads as a map of the server.
  */
 import { randomUUID } from 'node:crypto'
+import cors from '@fastify/cors'
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { extensionRoutes } from './api/extension.js'
@@ -24,6 +25,13 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   const app = Fastify({ logger: false, trustProxy: true, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024 })
   installErrorHandling(app)
   await app.register(formbody)
+  // Browser apps call RingCentral directly (RingCentral answers CORS requests), so the mock does too.
+  await app.register(cors, {
+    origin: true,
+    methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+    exposedHeaders: ['RCRequestId', 'WWW-Authenticate', 'Retry-After', 'X-Rate-Limit-Group', 'X-Rate-Limit-Limit', 'X-Rate-Limit-Remaining', 'X-Rate-Limit-Window', 'X-Mock-Rule'],
+    maxAge: 600
+  })
 
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('RCRequestId', randomUUID())
