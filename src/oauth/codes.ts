@@ -98,8 +98,10 @@ export class CodeStore {
     // At most once per clock second, and again whenever the clock has been set back.
     if (now >= this.#lastSweep && now - this.#lastSweep < 1000) return
     this.#lastSweep = now
+    // Codes are held in issue order, so the forgettable ones come first: stop at the first keeper.
     for (const [code, entry] of this.#codes) {
-      if (now >= forgetAt(entry)) this.#codes.delete(code)
+      if (now < forgetAt(entry)) break
+      this.#codes.delete(code)
     }
   }
 }
