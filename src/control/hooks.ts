@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { MockContext } from '../context.js'
 import { rc, type ErrorCode } from '../errors.js'
 import { isOperationId, operations, type OperationId } from '../operations.js'
-import { redactUrl } from '../redact.js'
+import type { Session } from '../oauth/sessions.js'
 import type { Fault, MatchInput } from './rules.js'
 
 declare module 'fastify' {
@@ -58,13 +58,26 @@ interface Facts {
   user?: string
 }
 
+/** The client a token, revoke or authorize request names: Basic, else `client_id` in the body or query. */
+function oauthClientId (request: FastifyRequest): string | undefined {
+  const query = request.query as Record<string, unknown> | undefined
+  return basicClientId(request.headers.authorization) ?? field(request.body, 'client_id') ?? field(query, 'client_id')
+}
+
+/** The session of an API request's bearer token (without counting it as used), and the extension it names. */
+function apiFacts (ctx: MockContext, request: FastifyRequest): { session: Session | undefined, extensionId: string | undefined } {
+  const token = bearerToken(request)
+  const session = token !== undefined ? ctx.sessions.peek(token, ctx.now()) : undefined
+  const param = (request.params as Record<string, string | undefined>).extensionId
+  return { session, extensionId: param === '~' ? session?.owner.id : param }
+}
+
 function factsOf (ctx: MockContext, request: FastifyRequest, operation: OperationId): Facts {
   const body = request.body
   const path = request.url.split('?')[0] ?? request.url
   const base = { operation, method: request.method, path, body }
   if (OAUTH.has(operation)) {
-    const query = request.query as Record<string, unknown> | undefined
-    const clientId = basicClientId(request.headers.authorization) ?? field(body, 'client_id') ?? field(query, 'client_id')
+    const clientId = oauthClientId(request)
     const grantType = field(body, 'grant_type')
     const refreshToken = field(body, 'refresh_token')
     const user = field(body, 'username')?.toLowerCase() ?? assertionSubject(field(body, 'assertion')) ??
@@ -74,14 +87,25 @@ function factsOf (ctx: MockContext, request: FastifyRequest, operation: Operatio
       ...(clientId !== undefined ? { user: `${clientId} ${user ?? '-'}` } : {})
     }
   }
-  const token = bearerToken(request)
-  const session = token !== undefined ? ctx.sessions.peek(token, ctx.now()) : undefined
-  const param = (request.params as Record<string, string | undefined>).extensionId
-  const extensionId = param === '~' ? session?.owner.id : param
+  const { session, extensionId } = apiFacts(ctx, request)
   return {
     input: { ...base, ...(session ? { clientId: session.app.clientId } : {}), ...(extensionId !== undefined ? { extensionId } : {}) },
     ...(session ? { user: `${session.app.clientId} ${session.owner.id}` } : {})
   }
+}
+
+/** What the journal keeps about a request (`request.mock`): the same clientId and extensionId as factsOf's. */
+function journalFacts (ctx: MockContext, request: FastifyRequest, operation: OperationId): NonNullable<FastifyRequest['mock']> {
+  const mock: NonNullable<FastifyRequest['mock']> = { operation }
+  if (OAUTH.has(operation)) {
+    const clientId = oauthClientId(request)
+    if (clientId !== undefined) mock.clientId = clientId
+    return mock
+  }
+  const { session, extensionId } = apiFacts(ctx, request)
+  if (session) mock.clientId = session.app.clientId
+  if (extensionId !== undefined) mock.extensionId = extensionId
+  return mock
 }
 
 function fault (ctx: MockContext, request: FastifyRequest, reply: FastifyReply, kind: Fault): void {
@@ -93,73 +117,83 @@ function fault (ctx: MockContext, request: FastifyRequest, reply: FastifyReply, 
   // 'timeout': never answer; the socket is closed when the client gives up or the server closes.
 }
 
-function record (ctx: MockContext, request: FastifyRequest, status: number, durationMs: number): void {
-  const mock = request.mock
-  ctx.journal.record({
-    time: new Date(ctx.now()).toISOString(),
-    method: request.method,
-    url: redactUrl(request.url),
-    ...(mock ? { operation: mock.operation } : {}),
-    status,
-    ...(mock?.rule !== undefined ? { rule: mock.rule } : {}),
-    ...(mock?.fault !== undefined ? { fault: mock.fault } : {}),
-    ...(mock?.clientId !== undefined ? { clientId: mock.clientId } : {}),
-    ...(mock?.extensionId !== undefined ? { extensionId: mock.extensionId } : {}),
-    durationMs: Math.round(durationMs * 10) / 10
-  })
+function record (ctx: MockContext, request: FastifyRequest, status: number, elapsedMs: number): void {
+  ctx.journal.record(ctx.now(), request.method, request.url, request.mock, status, elapsedMs)
 }
 
-export function installControlHooks (app: FastifyInstance, ctx: MockContext): void {
-  app.addHook('preHandler', async (request, reply) => {
-    const operation = request.routeOptions.config?.operationId
-    if (operation === undefined || !isOperationId(operation)) return
-    const { input, user } = factsOf(ctx, request, operation)
-    request.mock = {
-      operation,
-      ...(input.clientId !== undefined ? { clientId: input.clientId } : {}),
-      ...(input.extensionId !== undefined ? { extensionId: input.extensionId } : {})
-    }
+/**
+ * Rules and rate limits for one request (the slow path of the preHandler hook: only taken while the
+ * scenario has rules or rate limits). Resolves once the request may go on, or has been answered.
+ */
+async function control (ctx: MockContext, request: FastifyRequest, reply: FastifyReply, operation: OperationId): Promise<void> {
+  const { input, user } = factsOf(ctx, request, operation)
+  request.mock = {
+    operation,
+    ...(input.clientId !== undefined ? { clientId: input.clientId } : {}),
+    ...(input.extensionId !== undefined ? { extensionId: input.extensionId } : {})
+  }
 
-    const rule = ctx.rules.match(input)
-    if (rule) {
-      const { id, respond } = rule.spec
-      request.mock.rule = id
-      reply.header('X-Mock-Rule', id)
-      if (respond.delayMs) await delay(respond.delayMs)
-      if (respond.fault) {
-        request.mock.fault = respond.fault
-        fault(ctx, request, reply, respond.fault)
-        return reply
-      }
-      if (respond.error !== undefined) {
-        throw rc(respond.error as ErrorCode, {
-          ...(respond.message !== undefined ? { message: respond.message } : {}),
-          ...(respond.headers ? { headers: respond.headers } : {})
-        })
-      }
-      if (respond.headers) reply.headers(respond.headers)
-      if (respond.status !== undefined || respond.body !== undefined) {
-        const body = respond.body
-        reply.code(respond.status ?? 200)
-        return reply.send(typeof body === 'string' || body === undefined ? (body ?? '') : body)
-      }
+  const rule = ctx.rules.match(input)
+  if (rule) {
+    const { id, respond } = rule.spec
+    request.mock.rule = id
+    reply.header('X-Mock-Rule', id)
+    if (respond.delayMs) await delay(respond.delayMs)
+    if (respond.fault) {
+      request.mock.fault = respond.fault
+      fault(ctx, request, reply, respond.fault)
+      return
     }
-
-    const policy = ctx.rateLimiter.policy
-    if (policy.enabled && user !== undefined) {
-      const verdict = ctx.rateLimiter.hit(user, operations[operation].group, ctx.now())
-      reply.headers({
-        'X-Rate-Limit-Group': verdict.group.toLowerCase(),
-        'X-Rate-Limit-Limit': String(verdict.limit),
-        'X-Rate-Limit-Remaining': String(verdict.remaining),
-        'X-Rate-Limit-Window': String(verdict.windowSeconds)
+    if (respond.error !== undefined) {
+      throw rc(respond.error as ErrorCode, {
+        ...(respond.message !== undefined ? { message: respond.message } : {}),
+        ...(respond.headers ? { headers: respond.headers } : {})
       })
-      if (verdict.retryAfter !== undefined) throw rc('CMN-301', { headers: { 'Retry-After': String(verdict.retryAfter) } })
     }
+    if (respond.headers) reply.headers(respond.headers)
+    if (respond.status !== undefined || respond.body !== undefined) {
+      const body = respond.body
+      reply.code(respond.status ?? 200)
+      reply.send(typeof body === 'string' || body === undefined ? (body ?? '') : body)
+      return
+    }
+  }
+
+  const policy = ctx.rateLimiter.policy
+  if (policy.enabled && user !== undefined) {
+    const verdict = ctx.rateLimiter.hit(user, operations[operation].group, ctx.now())
+    reply.headers({
+      'X-Rate-Limit-Group': verdict.group.toLowerCase(),
+      'X-Rate-Limit-Limit': String(verdict.limit),
+      'X-Rate-Limit-Remaining': String(verdict.remaining),
+      'X-Rate-Limit-Window': String(verdict.windowSeconds)
+    })
+    if (verdict.retryAfter !== undefined) throw rc('CMN-301', { headers: { 'Retry-After': String(verdict.retryAfter) } })
+  }
+}
+
+/**
+ * Both hooks are callback-style, not async: they run on every request, and an async hook costs a
+ * promise and a microtask turn each (docs/performance.md). While the scenario has no rules and no
+ * rate limits (the common case), the preHandler hook only works out what the journal keeps.
+ */
+export function installControlHooks (app: FastifyInstance, ctx: MockContext): void {
+  app.addHook('preHandler', (request, reply, done) => {
+    const operation = request.routeOptions.config?.operationId
+    if (operation === undefined || !isOperationId(operation)) {
+      done()
+      return
+    }
+    if (ctx.rules.size === 0 && !ctx.rateLimiter.policy.enabled) {
+      request.mock = journalFacts(ctx, request, operation)
+      done()
+      return
+    }
+    control(ctx, request, reply, operation).then(() => { done() }, done)
   })
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.url.startsWith('/__mock')) return
-    record(ctx, request, reply.statusCode, reply.elapsedTime)
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!request.url.startsWith('/__mock')) record(ctx, request, reply.statusCode, reply.elapsedTime)
+    done()
   })
 }

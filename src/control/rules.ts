@@ -148,6 +148,11 @@ export class RuleBook {
     return this.all().some(r => r.spec.id === id)
   }
 
+  /** How many rules there are (scenario and run-time). */
+  get size (): number {
+    return this.#runtime.length + this.#scenario.length
+  }
+
   /** Adds a run-time rule; it goes after the run-time rules added before it. */
   add (spec: RuleSpec): RuleState {
     const state: RuleState = { spec, source: 'runtime', matched: 0, applied: 0 }

@@ -13,13 +13,13 @@
  * tokens, the previous access token's tombstone and the previous refresh token), sessions per user
  * and app are capped, and sessions whose tokens have all expired are swept as the clock moves.
  */
-import { customAlphabet } from 'nanoid'
 import { rc } from '../errors.js'
+import { randomString } from '../random-string.js'
 import type { App, Extension, Policies } from '../world.js'
 
-const newToken = customAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 56)
-const newSessionId = customAlphabet('0123456789', 12)
-const newEndpointId = customAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-', 22)
+const newToken = randomString('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 56)
+const newSessionId = randomString('0123456789', 12)
+const newEndpointId = randomString('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-', 22)
 
 /** After a refresh, how long the previous access token answers OAU-129 before OAU-213. */
 export const ROTATED_ACCESS_CORRUPTED_MS = 10_000
