@@ -14,11 +14,20 @@ import { authorizeRoutes } from './oauth/authorize.js'
 import { oauthRoutes } from './oauth/routes.js'
 import { redactUrl } from './redact.js'
 import { installControlHooks } from './control/hooks.js'
+import { openapiRoutes } from './control/openapi-routes.js'
 import { controlRoutes } from './control/routes.js'
+import { type ContractViolation, installContractCheck } from './contract.js'
+import { installRequestValidation } from './openapi.js'
 
 export interface AppOptions {
   /** One line per request is passed here (secrets and tokens redacted). */
   log?: (line: string) => void
+  /**
+   * Check every response against the OpenAPI document (tests): violations are recorded, see
+   * `contractViolations(app)` in contract.ts, and passed to `onContractViolation`.
+   */
+  validateResponses?: boolean
+  onContractViolation?: (violation: ContractViolation) => void
 }
 
 export async function buildApp (ctx: MockContext, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -45,7 +54,10 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   }
 
   installControlHooks(app, ctx)
+  installRequestValidation(app, ctx)
+  if (options.validateResponses) installContractCheck(app, ctx, options.onContractViolation)
   await app.register(controlRoutes, { ctx })
+  await app.register(openapiRoutes, { ctx })
   await app.register(oauthRoutes, { ctx })
   await app.register(authorizeRoutes, { ctx })
   await app.register(extensionRoutes, { ctx })

@@ -31,18 +31,30 @@ function fromFastify (error: FastifyError): RcError | undefined {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_INVALID_TYPE':
       return rc('CMN-104')
-    case 'FST_ERR_VALIDATION': {
-      const first = error.validation?.[0]
-      const name = first
-        ? (first.params as { missingProperty?: string }).missingProperty ?? first.instancePath.split('/').filter(Boolean).join('.')
-        : undefined
-      return rc('CMN-101', { parameterName: name || (error.validationContext ?? 'body') })
-    }
+    case 'FST_ERR_VALIDATION':
+      return rc('CMN-101', { parameterName: parameterNameOf(error) })
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return rc('CMN-104', { status: error.statusCode, message: error.message })
   }
   return undefined
+}
+
+/**
+ * The parameter a validation failure names, as RingCentral names it: the query or path parameter
+ * (`perPage`; `direction` for an item of a repeated one), or the body field, dotted for a nested
+ * one (`country.isoCode`) and up to the array for anything inside one (`to` for `to[0].phoneNumber`).
+ */
+export function parameterNameOf (error: Pick<FastifyError, 'validation' | 'validationContext'>): string {
+  const first = error.validation?.[0]
+  const segments = (first?.instancePath ?? '').split('/').filter(Boolean).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  const params = (first?.params ?? {}) as { missingProperty?: string, additionalProperty?: string }
+  const leaf = params.missingProperty ?? params.additionalProperty
+  if (leaf !== undefined) segments.push(leaf)
+  const index = segments.findIndex(s => /^\d+$/.test(s))
+  const named = index >= 0 ? segments.slice(0, index) : segments
+  if (error.validationContext !== 'body') return named[0] ?? error.validationContext ?? 'body'
+  return named.join('.') || 'body'
 }
 
 export function sendError (request: FastifyRequest, reply: FastifyReply, error: RcError): FastifyReply {

@@ -12,6 +12,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
+import { type ContractViolation, contractViolations } from './contract.js'
 import type { Clock, TimeSource } from './clock.js'
 import { MockContext } from './context.js'
 import { checkScenario, defaultScenarioPath, loadScenarioFile, ruleValidator, ScenarioError, type LoadedScenario } from './scenario/load.js'
@@ -27,6 +28,7 @@ export type { RuleSpec } from './control/rules.js'
 export type { JournalEntry, JournalFilter } from './control/journal.js'
 export type { OutboxFilter } from './messaging/message-store.js'
 export { RcError } from './errors.js'
+export type { ContractViolation } from './contract.js'
 
 export interface StartOptions {
   /** A scenario file path, or a scenario object. Default: the shipped `scenarios/default.yaml`. */
@@ -39,6 +41,12 @@ export interface StartOptions {
   baseUrl?: string
   /** Receives one line per request, secrets redacted. */
   log?: (line: string) => void
+  /**
+   * Check every response against the mock's OpenAPI document (for the mock's own tests, or yours):
+   * violations are kept in `contractViolations` and passed to `onContractViolation`.
+   */
+  validateResponses?: boolean
+  onContractViolation?: (violation: ContractViolation) => void
   /** Where the clock's real elapsed time comes from (advanced use; default `Date.now`). */
   timeSource?: TimeSource
 }
@@ -76,6 +84,8 @@ export interface MockServer {
     list (): Array<Record<string, unknown>>
     end (id: string): boolean
   }
+  /** With `validateResponses`: the responses that broke the OpenAPI document so far. */
+  readonly contractViolations: readonly ContractViolation[]
   close (): Promise<void>
   /** The underlying fastify instance and context, for advanced use. */
   readonly app: FastifyInstance
@@ -94,7 +104,11 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
     ...(options.timeSource ? { timeSource: options.timeSource } : {}),
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {})
   })
-  const app = await buildApp(ctx, options.log ? { log: options.log } : {})
+  const app = await buildApp(ctx, {
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.validateResponses ? { validateResponses: true } : {}),
+    ...(options.onContractViolation ? { onContractViolation: options.onContractViolation } : {})
+  })
   const host = options.host ?? '127.0.0.1'
   await app.listen({ port: options.port ?? 0, host })
   const address = app.server.address()
@@ -138,6 +152,7 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
         return session !== undefined
       }
     },
+    get contractViolations () { return contractViolations(app) },
     close: () => app.close(),
     app,
     context: ctx

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { parse } from 'yaml'
 import { buildApp } from '../src/app.js'
+import { describeViolation } from '../src/contract.js'
 import { MockContext } from '../src/context.js'
 import { checkScenario, defaultScenarioPath } from '../src/scenario/load.js'
 import type { Scenario } from '../src/scenario/types.js'
@@ -33,7 +34,11 @@ export interface Harness {
   jwt (credentialId: string): string
 }
 
-interface Closable { teardown (fn: () => unknown): void }
+interface Closable {
+  teardown (fn: () => unknown): void
+  /** tap's `t.fail`: a response that breaks the OpenAPI contract fails the test that caused it. */
+  fail (message: string): unknown
+}
 
 /**
  * Builds the app on the default scenario (clock frozen at START), or on `options.file` with that
@@ -44,7 +49,11 @@ export async function build (t: Closable, edit?: (s: Scenario) => void, options:
   scenario.clock = options.file ? { ...scenario.clock, frozen: true } : { start: START, frozen: true }
   edit?.(scenario)
   const ctx = await MockContext.create({ scenario: checkScenario(scenario, 'test scenario'), source: 'test scenario', baseDir: process.cwd() })
-  const app = await buildApp(ctx)
+  // Every response is checked against openapi/ringcentral-mock.yaml (src/contract.ts).
+  const app = await buildApp(ctx, {
+    validateResponses: true,
+    onContractViolation: v => t.fail(`OpenAPI contract: ${describeViolation(v)}`)
+  })
   t.teardown(() => app.close())
   const harness: Harness = {
     app,

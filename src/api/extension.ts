@@ -1,6 +1,7 @@
 /** `GET /restapi/v1.0/account/{accountId}/extension/{extensionId}` (readExtension). */
 import type { FastifyInstance } from 'fastify'
 import type { MockContext } from '../context.js'
+import { routeSchema } from '../openapi.js'
 import type { Extension } from '../world.js'
 import { authenticate, requireScope } from './bearer.js'
 import { extensionUri, resolveExtension } from './resolve.js'
@@ -52,7 +53,7 @@ export function extensionInfo (baseUrl: string, ext: Extension, own: boolean): R
 export async function extensionRoutes (app: FastifyInstance, { ctx }: { ctx: MockContext }): Promise<void> {
   app.get<{ Params: { accountId: string, extensionId: string } }>(
     '/restapi/v1.0/account/:accountId/extension/:extensionId',
-    { config: { operationId: 'readExtension', dialect: 'api' } },
+    { schema: routeSchema('readExtension'), config: { operationId: 'readExtension', dialect: 'api' } },
     async (request) => {
       const session = authenticate(ctx, request)
       requireScope(session, 'ReadAccounts')

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { MockContext } from '../context.js'
+import { routeSchema } from '../openapi.js'
 import { invalidParameter } from '../errors.js'
 import { many, navigation, pageRequest, paging, type Query, queryString, single } from '../messaging/paging.js'
 import { requireUserPermission } from '../messaging/permissions.js'
@@ -41,7 +42,7 @@ export function phoneNumberInfo (baseUrl: string, n: PhoneNumber): Record<string
 export async function phoneNumberRoutes (app: FastifyInstance, { ctx }: { ctx: MockContext }): Promise<void> {
   app.get<{ Params: { accountId: string, extensionId: string } }>(
     '/restapi/v1.0/account/:accountId/extension/:extensionId/phone-number',
-    { config: { operationId: 'listExtensionPhoneNumbers', dialect: 'api' } },
+    { schema: routeSchema('listExtensionPhoneNumbers'), config: { operationId: 'listExtensionPhoneNumbers', dialect: 'api' } },
     async (request) => {
       const session = authenticate(ctx, request)
       requireScope(session, 'ReadAccounts')

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { toIso } from '../clock.js'
 import type { MockContext } from '../context.js'
+import { routeSchema } from '../openapi.js'
 import { credentialClaims, signCredential } from '../jwt-credentials.js'
 import { checkScenario, parseScenario, ruleValidator, ScenarioError, type ScenarioProblem } from '../scenario/load.js'
 import type { Session } from '../oauth/sessions.js'
@@ -90,12 +91,12 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
     return reply.code(known.status).send(known.body())
   })
 
-  app.get('/__mock/health', async () => ({ status: 'ok', scenario: ctx.world.name, now: toIso(ctx.now()) }))
+  app.get('/__mock/health', { schema: routeSchema('mockHealth') }, async () => ({ status: 'ok', scenario: ctx.world.name, now: toIso(ctx.now()) }))
 
   // --- Scenario -------------------------------------------------------------------------
-  app.get('/__mock/scenario', async () => ({ name: ctx.world.name, source: ctx.loaded.source, scenario: ctx.loaded.scenario }))
+  app.get('/__mock/scenario', { schema: routeSchema('getMockScenario') }, async () => ({ name: ctx.world.name, source: ctx.loaded.source, scenario: ctx.loaded.scenario }))
 
-  app.put('/__mock/scenario', async (request) => {
+  app.put('/__mock/scenario', { schema: routeSchema('replaceMockScenario') }, async (request) => {
     const body = request.body
     const scenario = typeof body === 'string'
       ? parseScenario(body, 'PUT /__mock/scenario')
@@ -105,15 +106,15 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
     return { name: ctx.world.name, ...clockState(ctx) }
   })
 
-  app.post('/__mock/reset', async () => {
+  app.post('/__mock/reset', { schema: routeSchema('resetMock') }, async () => {
     await ctx.load(ctx.loaded)
     return { name: ctx.world.name, ...clockState(ctx) }
   })
 
   // --- Clock ----------------------------------------------------------------------------
-  app.get('/__mock/clock', async () => clockState(ctx))
+  app.get('/__mock/clock', { schema: routeSchema('getMockClock') }, async () => clockState(ctx))
 
-  app.post('/__mock/clock', async (request) => {
+  app.post('/__mock/clock', { schema: routeSchema('setMockClock') }, async (request) => {
     const body = object(request.body, 'the clock request')
     const { advanceSeconds, set, freeze, allowBackwards } = body
     const given = [advanceSeconds !== undefined, set !== undefined].filter(Boolean).length
@@ -140,9 +141,9 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
   })
 
   // --- Rules ----------------------------------------------------------------------------
-  app.get('/__mock/rules', async () => ({ rules: ctx.rules.all().map(describeRule) }))
+  app.get('/__mock/rules', { schema: routeSchema('listMockRules') }, async () => ({ rules: ctx.rules.all().map(describeRule) }))
 
-  app.post('/__mock/rules', async (request, reply) => {
+  app.post('/__mock/rules', { schema: routeSchema('createMockRule') }, async (request, reply) => {
     const spec = object(request.body, 'a rule')
     if (!ruleValidator(spec)) throw badRequest('invalid rule', ruleValidator.problems(spec, 'rule'))
     const rule = spec as unknown as RuleSpec
@@ -152,13 +153,13 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
     return reply.code(201).send(describeRule(ctx.rules.add(rule)))
   })
 
-  app.delete<{ Params: { id: string } }>('/__mock/rules/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/__mock/rules/:id', { schema: routeSchema('deleteMockRule') }, async (request, reply) => {
     if (!ctx.rules.remove(request.params.id)) throw notFound(`rule "${request.params.id}"`)
     return reply.code(204).send()
   })
 
   // --- Journal --------------------------------------------------------------------------
-  app.get<{ Querystring: Record<string, string | undefined> }>('/__mock/requests', async (request) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/__mock/requests', { schema: routeSchema('listMockRequests') }, async (request) => {
     const q = request.query
     const filter: JournalFilter = {}
     for (const key of ['operation', 'method', 'rule', 'clientId', 'path'] as const) {
@@ -173,13 +174,13 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
     return { records: ctx.journal.list(filter), total: ctx.journal.size, dropped: ctx.journal.dropped, limit: ctx.journal.limit }
   })
 
-  app.delete('/__mock/requests', async (_request, reply) => {
+  app.delete('/__mock/requests', { schema: routeSchema('clearMockRequests') }, async (_request, reply) => {
     ctx.journal.clear()
     return reply.code(204).send()
   })
 
   // --- Outbox ---------------------------------------------------------------------------
-  app.get<{ Querystring: Record<string, string | undefined> }>('/__mock/messages', async (request) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/__mock/messages', { schema: routeSchema('listMockMessages') }, async (request) => {
     const { extensionId, phoneNumber } = request.query
     const now = ctx.now()
     const store = ctx.messages
@@ -190,18 +191,18 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
     return { records, total: store.size, dropped: store.dropped, limit: store.limit }
   })
 
-  app.delete('/__mock/messages', async (_request, reply) => {
+  app.delete('/__mock/messages', { schema: routeSchema('clearMockMessages') }, async (_request, reply) => {
     ctx.messages.clear()
     return reply.code(204).send()
   })
 
   // --- Sessions -------------------------------------------------------------------------
-  app.get('/__mock/sessions', async () => {
+  app.get('/__mock/sessions', { schema: routeSchema('listMockSessions') }, async () => {
     const now = ctx.now()
     return { records: [...ctx.sessions.sessions()].map(s => describeSession(s, now)) }
   })
 
-  app.delete<{ Params: { id: string } }>('/__mock/sessions/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/__mock/sessions/:id', { schema: routeSchema('deleteMockSession') }, async (request, reply) => {
     const session = ctx.sessions.session(request.params.id)
     if (!session) throw notFound(`session "${request.params.id}"`)
     ctx.sessions.end(session)
@@ -209,7 +210,7 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
   })
 
   // --- JWT credentials ------------------------------------------------------------------
-  app.get('/__mock/jwt', async () => ({
+  app.get('/__mock/jwt', { schema: routeSchema('listMockJwtCredentials') }, async () => ({
     records: ctx.credentials.all().map(({ credential, jwt }) => ({
       id: credential.id,
       extensionId: credential.owner.id,
@@ -220,13 +221,13 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
     }))
   }))
 
-  app.get<{ Params: { id: string } }>('/__mock/jwt/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/__mock/jwt/:id', { schema: routeSchema('getMockJwtCredential') }, async (request, reply) => {
     const issued = ctx.credentials.get(request.params.id)
     if (!issued) throw notFound(`JWT credential "${request.params.id}"`)
     return reply.type('text/plain; charset=utf-8').send(issued.jwt)
   })
 
-  app.post('/__mock/jwt', async (request, reply) => {
+  app.post('/__mock/jwt', { schema: routeSchema('createMockJwtCredential') }, async (request, reply) => {
     const body = object(request.body, 'the credential request')
     const { extensionId, id, expiresAt, apps } = body
     if (typeof extensionId !== 'string') throw badRequest('extensionId (a string) is required')
@@ -252,7 +253,7 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
     return reply.code(201).send({ id: credentialId, extensionId, jwt })
   })
 
-  app.delete<{ Params: { id: string } }>('/__mock/jwt/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/__mock/jwt/:id', { schema: routeSchema('revokeMockJwtCredential') }, async (request, reply) => {
     const issued = ctx.credentials.get(request.params.id)
     if (!issued) throw notFound(`JWT credential "${request.params.id}"`)
     issued.credential.revoked = true

@@ -16,6 +16,7 @@ import { authenticate, requireScope } from '../api/bearer.js'
 import { phoneNumberRoutes } from '../api/phone-number.js'
 import { resolveExtension } from '../api/resolve.js'
 import type { MockContext } from '../context.js'
+import { routeSchema } from '../openapi.js'
 import { invalidParameter, notFound, rc } from '../errors.js'
 import { normalizeNumber } from '../world.js'
 import { stringifyExact } from './json.js'
@@ -64,7 +65,7 @@ export async function messagingRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
 
   await app.register(phoneNumberRoutes, { ctx })
 
-  app.post<{ Params: ExtParams }>(`${EXT}/sms`, { config: { operationId: 'createSMSMessage', dialect: 'api' } }, async (request, reply) => {
+  app.post<{ Params: ExtParams }>(`${EXT}/sms`, { schema: routeSchema('createSMSMessage'), config: { operationId: 'createSMSMessage', dialect: 'api' } }, async (request, reply) => {
     const session = authenticate(ctx, request)
     requireScope(session, 'SMS')
     const sender = resolveExtension(session, request.params.accountId, request.params.extensionId)
@@ -73,7 +74,7 @@ export async function messagingRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
     return reply.type(JSON_TYPE).send(stringifyExact(messageInfo(baseUrlOf(ctx, request), message, ctx.now())))
   })
 
-  app.get<{ Params: ExtParams }>(`${EXT}/message-store`, { config: { operationId: 'listMessages', dialect: 'api' } }, async (request, reply) => {
+  app.get<{ Params: ExtParams }>(`${EXT}/message-store`, { schema: routeSchema('listMessages'), config: { operationId: 'listMessages', dialect: 'api' } }, async (request, reply) => {
     const session = authenticate(ctx, request)
     requireScope(session, 'ReadMessages')
     const owner = resolveExtension(session, request.params.accountId, request.params.extensionId)
@@ -135,7 +136,7 @@ export async function messagingRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
     }))
   })
 
-  app.get<{ Params: ExtParams & { messageId: string } }>(`${EXT}/message-store/:messageId`, { config: { operationId: 'readMessage', dialect: 'api' } }, async (request, reply) => {
+  app.get<{ Params: ExtParams & { messageId: string } }>(`${EXT}/message-store/:messageId`, { schema: routeSchema('readMessage'), config: { operationId: 'readMessage', dialect: 'api' } }, async (request, reply) => {
     const session = authenticate(ctx, request)
     requireScope(session, 'ReadMessages')
     const owner = resolveExtension(session, request.params.accountId, request.params.extensionId)
@@ -148,7 +149,7 @@ export async function messagingRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
 
   app.get<{ Params: ExtParams & { messageId: string, attachmentId: string } }>(
     `${EXT}/message-store/:messageId/content/:attachmentId`,
-    { config: { operationId: 'readMessageContent', dialect: 'api' } },
+    { schema: routeSchema('readMessageContent'), config: { operationId: 'readMessageContent', dialect: 'api' } },
     async (request, reply) => {
       const session = authenticate(ctx, request)
       requireScope(session, 'ReadMessages')

@@ -17,6 +17,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { MockContext } from '../context.js'
+import { routeSchema } from '../openapi.js'
 import { rc, RcError } from '../errors.js'
 import { GRANT } from '../scenario/types.js'
 import type { App } from '../world.js'
@@ -210,10 +211,10 @@ export async function authorizeRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
     return next(client)
   }
 
-  app.get('/restapi/oauth/authorize', { config: { operationId: 'authorize', dialect: 'oauth' } }, async (request, reply) =>
+  app.get('/restapi/oauth/authorize', { schema: routeSchema('authorize'), config: { operationId: 'authorize', dialect: 'oauth' } }, async (request, reply) =>
     guard(request, reply, () => readQuery(request), params => start(reply, params, client => page(reply, client, params))))
 
-  app.post('/restapi/oauth/authorize', { config: { operationId: 'authorize', dialect: 'oauth' } }, async (request, reply) =>
+  app.post('/restapi/oauth/authorize', { schema: routeSchema('authorize2'), config: { operationId: 'authorize', dialect: 'oauth' } }, async (request, reply) =>
     guard(request, reply, () => readForm(request), form => start(reply, form, client => {
       const { action, username, password, extension } = form
       if (action === 'deny') {

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { MockContext } from '../context.js'
 import { invalidParameter, rc } from '../errors.js'
+import { routeSchema } from '../openapi.js'
 import { authenticateClient } from './client-auth.js'
 import { readForm } from './form.js'
 import { grants } from './grants/index.js'
@@ -16,7 +17,7 @@ export async function oauthRoutes (app: FastifyInstance, { ctx }: { ctx: MockCon
     reply.header('Pragma', 'no-cache')
   })
 
-  app.post('/restapi/oauth/token', { config: { operationId: 'getToken', dialect: 'oauth' } }, async (request) => {
+  app.post('/restapi/oauth/token', { schema: routeSchema('getToken'), config: { operationId: 'getToken', dialect: 'oauth' } }, async (request) => {
     const form = readForm(request)
     const client = authenticateClient(ctx.world, request.headers.authorization, form.client_id)
     const grantType = form.grant_type
@@ -28,7 +29,7 @@ export async function oauthRoutes (app: FastifyInstance, { ctx }: { ctx: MockCon
     return ctx.sessions.tokenInfo(session, now)
   })
 
-  app.post('/restapi/oauth/revoke', { config: { operationId: 'revokeToken', dialect: 'oauth' } }, async (request, reply) => {
+  app.post('/restapi/oauth/revoke', { schema: routeSchema('revokeToken'), config: { operationId: 'revokeToken', dialect: 'oauth' } }, async (request, reply) => {
     const form = readForm(request)
     const query = request.query as Record<string, unknown>
     const client = authenticateClient(ctx.world, request.headers.authorization, form.client_id)
