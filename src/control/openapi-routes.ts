@@ -64,10 +64,10 @@ const refName = (node: unknown): string | undefined => {
 /** A one-line type: `string (date-time)`, `array of MessageInfo`, `Inbound | Outbound`. */
 function typeOf (raw: unknown): string {
   const named = refName(raw)
-  const schema = resolveRefs(raw) as OpenAPIV3.SchemaObject | undefined
+  const schema = raw !== undefined ? resolveRef<OpenAPIV3.SchemaObject>(raw as OpenAPIV3.SchemaObject) : undefined
   if (!schema) return ''
   if (schema.enum) return schema.enum.map(v => String(v)).join(' | ')
-  if (schema.type === 'array') return `array of ${typeOf((raw as OpenAPIV3.ArraySchemaObject).items ?? schema.items)}`
+  if (schema.type === 'array') return `array of ${typeOf(schema.items)}`
   if (named) return named
   if (schema.allOf) return schema.allOf.map(s => typeOf(s)).join(' & ')
   if (schema.oneOf) return schema.oneOf.map(s => typeOf(s)).join(' | ')
@@ -80,19 +80,17 @@ function typeOf (raw: unknown): string {
 /** The properties of an object schema as table rows, nested objects indented, to a depth. */
 function propertyRows (raw: unknown, depth = 0, seen: readonly string[] = []): string[] {
   const named = refName(raw)
-  if (named && seen.includes(named)) return []
-  const schema = resolveRefs(raw) as OpenAPIV3.SchemaObject | undefined
-  if (!schema || depth > 3) return []
+  if ((named && seen.includes(named)) || depth > 3 || raw === undefined) return []
+  const schema = resolveRef<OpenAPIV3.SchemaObject>(raw as OpenAPIV3.SchemaObject)
   const path = named ? [...seen, named] : seen
   if (schema.allOf) return schema.allOf.flatMap(s => propertyRows(s, depth, path))
-  const rawSchema = (raw as { $ref?: unknown }).$ref !== undefined ? schema : raw as OpenAPIV3.SchemaObject
   const required = new Set(schema.required ?? [])
   const rows: string[] = []
-  for (const [name, rawProp] of Object.entries(rawSchema.properties ?? schema.properties ?? {})) {
-    const prop = resolveRefs(rawProp) as OpenAPIV3.SchemaObject
+  for (const [name, rawProp] of Object.entries(schema.properties ?? {})) {
+    const prop = resolveRef<OpenAPIV3.SchemaObject>(rawProp)
     rows.push(`<tr><td style="padding-left:${0.5 + depth * 1.25}rem"><code>${escape(name)}</code>${required.has(name) ? ' <span class="req">required</span>' : ''}</td><td>${escape(typeOf(rawProp))}</td><td>${prose(prop.description)}</td></tr>`)
-    const inner = prop.type === 'array' ? (rawProp as OpenAPIV3.ArraySchemaObject).items ?? prop.items : rawProp
-    const innerSchema = resolveRefs(inner) as OpenAPIV3.SchemaObject | undefined
+    const inner: unknown = prop.type === 'array' ? prop.items : rawProp
+    const innerSchema = inner !== undefined ? resolveRefs(inner) as OpenAPIV3.SchemaObject : undefined
     if (innerSchema && (innerSchema.properties || innerSchema.allOf)) rows.push(...propertyRows(inner, depth + 1, path))
   }
   return rows
