@@ -71,13 +71,16 @@ t.test('every operation yields a route schema that compiles', async t => {
   for (const op of documentOperations) {
     const schema = routeSchema(op.id)
     t.equal(schema.operationId, op.id)
+    // Calling the validator once compiles the schema (the compiler may defer that to the first request).
+    const compiles = (part: string, partSchema: unknown, label: string): void => {
+      const validate = compile({ schema: partSchema, method: op.method, url: op.route, httpPart: part }) as (data: unknown) => unknown
+      t.doesNotThrow(() => validate({}), label)
+    }
     for (const part of ['params', 'querystring', 'headers'] as const) {
-      if (schema[part] !== undefined) t.type(compile({ schema: schema[part], method: op.method, url: op.route, httpPart: part }), 'function', `${op.id} ${part}`)
+      if (schema[part] !== undefined) compiles(part, schema[part], `${op.id} ${part}`)
     }
     const body = schema.body as { content?: Record<string, { schema: unknown }> } | undefined
-    for (const [type, media] of Object.entries(body?.content ?? {})) {
-      t.type(compile({ schema: media.schema, method: op.method, url: op.route, httpPart: 'body' }), 'function', `${op.id} body ${type}`)
-    }
+    for (const [type, media] of Object.entries(body?.content ?? {})) compiles('body', media.schema, `${op.id} body ${type}`)
   }
   t.throws(() => operationById('nope'), /no operation "nope"/)
 })
