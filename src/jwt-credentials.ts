@@ -7,10 +7,10 @@
  * key always give the same string: RS256 (PKCS#1 v1.5) signatures are deterministic and every
  * claim is derived from the scenario.
  */
-import { createHash, createPublicKey, type JsonWebKey, type KeyObject, verify as verifySignature, type webcrypto } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject, sign as signBytes, verify as verifySignature, type webcrypto } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { CompactSign, compactVerify, decodeProtectedHeader, errors as joseErrors, importJWK, type JWK } from 'jose'
+import type { JWK } from 'jose'
 import { rc, type RcError } from './errors.js'
 import type { App, Extension, JwtCredential, World } from './world.js'
 import { PLATFORM_URL } from './world.js'
@@ -21,16 +21,28 @@ export const defaultKeyPath = new URL('../keys/dev-signing-key.jwk.json', import
 /** The fallback `iat` when neither the credential nor the scenario clock gives one. */
 const DEFAULT_IAT = Date.parse('2024-01-01T00:00:00Z')
 
+/**
+ * jose, loaded on first need. The common paths (a plain RSA key, well-formed assertions that verify)
+ * use node:crypto directly and give the same results; jose handles everything else, so that odd
+ * keys and bad assertions fail exactly as before. Keeping jose's module graph and WebCrypto out of
+ * the start-up and of each jwt-bearer request is measured in docs/performance.md.
+ */
+type Jose = typeof import('jose')
+let josePromise: Promise<Jose> | undefined
+const jose = (): Promise<Jose> => (josePromise ??= import('jose'))
+
 export interface SigningKey {
   kid: string
-  privateKey: webcrypto.CryptoKey
-  publicKey: webcrypto.CryptoKey
+  /** node:crypto keys when `fast` is set, else WebCrypto keys imported by jose. */
+  privateKey: KeyObject | webcrypto.CryptoKey
+  publicKey: KeyObject | webcrypto.CryptoKey
   publicJwk: JWK
   /**
-   * The public key as a node:crypto KeyObject, for the synchronous fast path of verifyAssertion;
-   * absent when the key is one jose would refuse (RS256 needs a modulus of 2048 bits or more).
+   * The key pair as node:crypto KeyObjects, for the synchronous paths of signCredential and
+   * verifyAssertion: only for a plain RSA JWK of 2048 bits or more, which WebCrypto (through jose)
+   * imports alike and RS256 accepts. Absent otherwise: jose then does everything, as it always did.
    */
-  verifyKey?: KeyObject
+  fast?: { privateKey: KeyObject, publicKey: KeyObject }
 }
 
 const keyCache = new Map<string, Promise<SigningKey>>()
@@ -46,12 +58,13 @@ export function loadSigningKey (file = defaultKeyPath, baseDir = process.cwd()):
       const { '//': _comment, ...clean } = jwk
       const kid = clean.kid ?? createHash('sha256').update(clean.n ?? '').digest('hex').slice(0, 32)
       const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = clean
+      const fast = nodeKeys(clean, publicJwk)
       return {
         kid,
-        privateKey: await importJWK({ ...clean, alg: 'RS256' }, 'RS256') as webcrypto.CryptoKey,
-        publicKey: await importJWK({ ...publicJwk, alg: 'RS256' }, 'RS256') as webcrypto.CryptoKey,
+        privateKey: fast?.privateKey ?? await (await jose()).importJWK({ ...clean, alg: 'RS256' }, 'RS256') as webcrypto.CryptoKey,
+        publicKey: fast?.publicKey ?? await (await jose()).importJWK({ ...publicJwk, alg: 'RS256' }, 'RS256') as webcrypto.CryptoKey,
         publicJwk: { ...publicJwk, kid, alg: 'RS256', use: 'sig' },
-        ...fastVerifyKey(publicJwk)
+        ...(fast ? { fast } : {})
       }
     })()
     keyCache.set(path, key)
@@ -60,13 +73,21 @@ export function loadSigningKey (file = defaultKeyPath, baseDir = process.cwd()):
   return key
 }
 
-/** The KeyObject of verifyAssertion's fast path, when node:crypto takes the key and jose would too. */
-function fastVerifyKey (publicJwk: JWK): { verifyKey?: KeyObject } {
+/**
+ * The key pair as node:crypto KeyObjects, or undefined unless jose would take the key the same way:
+ * jose drops `alg` and `use` and hands the JWK to WebCrypto, which builds the same key object as
+ * node:crypto does, but also applies `key_ops` and `ext` (so keys that have them stay with jose);
+ * RS256 refuses moduli under 2048 bits when signing (so those stay with jose, which says so).
+ */
+function nodeKeys (privateJwk: JWK, publicJwk: JWK): SigningKey['fast'] {
+  if (privateJwk.key_ops !== undefined || privateJwk.ext !== undefined) return undefined
   try {
-    const verifyKey = createPublicKey({ key: publicJwk as JsonWebKey, format: 'jwk' })
-    return (verifyKey.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 ? { verifyKey } : {}
+    const privateKey = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' })
+    const publicKey = createPublicKey({ key: publicJwk as JsonWebKey, format: 'jwk' })
+    if (privateKey.asymmetricKeyType !== 'rsa' || (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) return undefined
+    return { privateKey, publicKey }
   } catch {
-    return {}
+    return undefined
   }
 }
 
@@ -97,10 +118,21 @@ export function credentialClaims (world: World, credential: JwtCredential, clock
   }
 }
 
+const base64url = (text: string): string => Buffer.from(text, 'utf8').toString('base64url')
+
+/**
+ * The compact RS256 JWS of `claims`. With a plain key it is built here exactly as jose's
+ * CompactSign builds it (base64url of the JSON of the header, then of the claims; an RSASSA-PKCS1-v1_5
+ * SHA-256 signature, which is deterministic), so the strings are the same.
+ */
 export async function signCredential (key: SigningKey, claims: CredentialClaims): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
-    .setProtectedHeader({ kid: key.kid, typ: 'JWT', alg: 'RS256' })
-    .sign(key.privateKey)
+  const header = { kid: key.kid, typ: 'JWT', alg: 'RS256' }
+  if (key.fast) {
+    const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`
+    return `${input}.${signBytes('sha256', Buffer.from(input, 'ascii'), key.fast.privateKey).toString('base64url')}`
+  }
+  const { CompactSign } = await jose()
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(header).sign(key.privateKey)
 }
 
 /** What a successful assertion check yields. */
@@ -124,13 +156,33 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/
  * jwt-bearer request; see docs/performance.md).
  */
 function verifiedPayload (assertion: string, header: Record<string, unknown>, key: SigningKey): Uint8Array | undefined {
-  if (key.verifyKey === undefined || Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) return undefined
+  if (key.fast === undefined || Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) return undefined
   const parts = assertion.split('.')
   if (parts.length !== 3) return undefined
   const [protectedHeader = '', payload = '', signature = ''] = parts
   for (const part of parts) if (!BASE64URL.test(part) || part.length % 4 === 1) return undefined
-  const ok = verifySignature('sha256', Buffer.from(`${protectedHeader}.${payload}`, 'ascii'), key.verifyKey, Buffer.from(signature, 'base64url'))
+  const ok = verifySignature('sha256', Buffer.from(`${protectedHeader}.${payload}`, 'ascii'), key.fast.publicKey, Buffer.from(signature, 'base64url'))
   return ok ? new Uint8Array(Buffer.from(payload, 'base64url')) : undefined
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * The protected header of a compact JWS, read the way jose's decodeProtectedHeader reads it, for
+ * headers whose base64url is strict (then every decoder gives the same bytes); undefined for
+ * anything else, which jose then decodes or refuses.
+ */
+function protectedHeaderOf (assertion: string): Record<string, unknown> | undefined {
+  const parts = assertion.split('.')
+  if (parts.length !== 3 && parts.length !== 5) return undefined
+  const first = parts[0] ?? ''
+  if (!BASE64URL.test(first) || first.length % 4 === 1) return undefined
+  try {
+    const parsed: unknown = JSON.parse(strictUtf8.decode(Buffer.from(first, 'base64url')))
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as Record<string, unknown> : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -147,7 +199,7 @@ export async function verifyAssertion (
 ): Promise<VerifiedAssertion> {
   let header
   try {
-    header = decodeProtectedHeader(assertion)
+    header = protectedHeaderOf(assertion) ?? (await jose()).decodeProtectedHeader(assertion)
   } catch {
     throw invalid('Invalid JWT: the assertion is not a compact JWS (header.payload.signature)')
   }
@@ -156,10 +208,10 @@ export async function verifyAssertion (
 
   let claims: Partial<CredentialClaims>
   try {
-    const payload = verifiedPayload(assertion, header, key) ?? (await compactVerify(assertion, key.publicKey, { algorithms: ['RS256'] })).payload
+    const payload = verifiedPayload(assertion, header, key) ?? (await (await jose()).compactVerify(assertion, key.publicKey, { algorithms: ['RS256'] })).payload
     claims = JSON.parse(new TextDecoder().decode(payload)) as Partial<CredentialClaims>
   } catch (error) {
-    if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+    if (error instanceof (await jose()).errors.JWSSignatureVerificationFailed) {
       throw invalid('Invalid JWT: the signature does not verify with this server\'s signing key (the credential was issued by another server or scenario key)')
     }
     throw invalid('Invalid JWT: the assertion cannot be parsed')

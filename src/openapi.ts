@@ -11,8 +11,12 @@
  * (`error-handler.ts`). Parts marked `x-mock-validate: false` are left to their handler, which
  * answers them with RingCentral's more specific codes.
  */
-import { readFileSync } from 'node:fs'
-import { Ajv, type Options as AjvOptions } from 'ajv'
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
+import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fastify'
 import type { OpenAPIV3 } from 'openapi-types'
@@ -30,8 +34,52 @@ export const documentPath = new URL('../openapi/ringcentral-mock.yaml', import.m
 /** The document's text, as the file has it. */
 export const documentText: string = readFileSync(documentPath, 'utf8')
 
+/** A private directory for the parsed document, or undefined where none can be had. */
+function cacheDirectory (): string | undefined {
+  try {
+    const uid = process.getuid?.()
+    const dir = join(tmpdir(), `ringcentral-mock-${uid ?? 'user'}`)
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const stat = statSync(dir)
+    // Only a directory of our own that nobody else can write to.
+    if ((uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined
+    return dir
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The document parsed from `text`. Parsing 70 KB of YAML takes hundreds of milliseconds on a slow
+ * machine, most of the mock's start-up (docs/performance.md), so the result is kept as JSON in a
+ * private directory under the OS temp directory, named by a hash of the text: the next start reads
+ * it with JSON.parse in about a millisecond. It is only kept when JSON gives back exactly what the
+ * YAML parse gave; a missing, unreadable or unwritable cache just costs the parse.
+ */
+function loadDocument (text: string): OpenAPIV3.Document {
+  const dir = cacheDirectory()
+  const file = dir !== undefined ? join(dir, `openapi-${createHash('sha256').update(text).digest('hex').slice(0, 40)}.json`) : undefined
+  if (file !== undefined) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as OpenAPIV3.Document
+    } catch {}
+  }
+  const parsed = parse(text) as OpenAPIV3.Document
+  if (file !== undefined) {
+    try {
+      const json = JSON.stringify(parsed)
+      if (isDeepStrictEqual(JSON.parse(json), parsed)) {
+        const temporary = `${file}.${process.pid}.tmp`
+        writeFileSync(temporary, json, { mode: 0o600 })
+        renameSync(temporary, file)
+      }
+    } catch {}
+  }
+  return parsed
+}
+
 /** The document. Treat it as read-only. */
-export const document: OpenAPIV3.Document = parse(documentText) as OpenAPIV3.Document
+export const document: OpenAPIV3.Document = loadDocument(documentText)
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
 export type HttpMethod = typeof HTTP_METHODS[number]
@@ -228,16 +276,21 @@ function copy (data: unknown): unknown {
  * fastify's validator compiler for the document's schemas. It validates a copy, with fastify's
  * usual coercions (`coerceTypes: 'array'`: `?perPage=5` is an integer, a single `?direction=x` an
  * array of one), and leaves the request's own values as they came.
+ *
+ * A route's schema is compiled when the route is first validated, not when the server starts: the
+ * compiles of every route's schemas (and of the JSON Schema meta-schema, which the shipped document
+ * does not need checked at every start) were a good part of the start-up (docs/performance.md).
  */
 export function validatorCompiler (): FastifySchemaCompiler<unknown> {
-  const ajv = createAjv({ coerceTypes: 'array' })
+  const ajv = createAjv({ coerceTypes: 'array', validateSchema: false })
   return ({ schema }) => {
-    const validate = ajv.compile(schema as object)
+    let validate: ValidateFunction | undefined
     const check = Object.assign((data: unknown): boolean => {
+      validate ??= ajv.compile(schema as object)
       const ok = validate(copy(data))
       check.errors = validate.errors ?? null
       return ok
-    }, { errors: null as typeof validate.errors | null })
+    }, { errors: null as ValidateFunction['errors'] | null })
     return check
   }
 }
@@ -286,15 +339,19 @@ export function installRequestValidation (app: FastifyInstance, ctx: MockContext
     if (schemaOperationId !== undefined && route.config?.dialect === 'api') route.attachValidation = true
   })
 
-  app.addHook('preHandler', async request => {
+  // Callback-style: it runs on every request (an async hook costs a promise and a microtask turn).
+  app.addHook('preHandler', (request, _reply, done) => {
     const failure = request.validationError
-    if (failure === undefined) return
+    if (failure === undefined) {
+      done()
+      return
+    }
     if (dialectOf(request) === 'api') {
       const session = authenticate(ctx, request)
       const operationId = (request.routeOptions.schema as Partial<RouteSchema> | undefined)?.operationId
       const permission = operationId !== undefined ? (operationById(operationId).operation as Record<string, unknown>)['x-app-permission'] : undefined
       if (typeof permission === 'string') requireScope(session, permission)
     }
-    throw failure
+    done(failure)
   })
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { parseDocument } from 'yaml'
 import type { Scenario } from './types.js'
@@ -17,11 +17,23 @@ export const scenarioSchema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as Rec
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
+// Compiling the schema is most of what loading this module costs (docs/performance.md). The
+// shipped schema is not checked against the JSON Schema meta-schema at every start
+// (`validateSchema: false`; strict mode still refuses unknown keywords), and the generated code is
+// not run through ajv's optimiser, which speeds up validation, not compilation: a scenario is
+// validated once. Neither changes what is accepted or the errors reported.
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false, code: { optimize: false } })
 addFormats(ajv)
 const validate = ajv.compile<Scenario>(scenarioSchema)
-const validateRule = ajv.getSchema(`${String(scenarioSchema.$id)}#/definitions/rule`)
-if (!validateRule) throw new Error('scenario.schema.json has no definitions/rule')
+const ruleRef = `${String(scenarioSchema.$id)}#/definitions/rule`
+if ((scenarioSchema.definitions as Record<string, unknown> | undefined)?.rule === undefined) throw new Error('scenario.schema.json has no definitions/rule')
+let ruleFunction: ValidateFunction | undefined
+/** The rule schema's validator, compiled on first use (only the control API needs it). */
+function validateRule (): ValidateFunction {
+  ruleFunction ??= ajv.getSchema(ruleRef)
+  if (!ruleFunction) throw new Error('scenario.schema.json has no definitions/rule')
+  return ruleFunction
+}
 
 /** One thing wrong with a scenario: where, and what was expected. */
 export interface ScenarioProblem {
@@ -109,8 +121,8 @@ function schemaProblems (errors: ErrorObject[] | null | undefined, data: unknown
 
 /** Schema check for one rule (the control API's `POST /__mock/rules`). */
 export const ruleValidator = Object.assign(
-  (data: unknown): boolean => validateRule(data) as boolean,
-  { problems: (data: unknown, prefix: string): ScenarioProblem[] => schemaProblems(validateRule.errors, data, prefix) }
+  (data: unknown): boolean => validateRule()(data) as boolean,
+  { problems: (data: unknown, prefix: string): ScenarioProblem[] => schemaProblems(validateRule().errors, data, prefix) }
 )
 
 /** Checks a parsed scenario object; throws {@link ScenarioError} listing every problem. */
