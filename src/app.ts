@@ -42,14 +42,18 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
     maxAge: 600
   })
 
-  app.addHook('onRequest', async (_request, reply) => {
+  // Callback-style hooks here and in the route plugins: they run on every request, and an async
+  // hook costs a promise and a microtask turn (docs/performance.md).
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('RCRequestId', randomUUID())
+    done()
   })
   const log = options.log
   if (log) {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const op = request.routeOptions.config?.operationId
       log(`${request.method} ${redactUrl(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms${op ? ` ${op}` : ''}${describeToken(request.body)}`)
+      done()
     })
   }
 

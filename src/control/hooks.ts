@@ -19,8 +19,20 @@ declare module 'fastify' {
 
 const OAUTH: ReadonlySet<OperationId> = new Set(['getToken', 'revokeToken', 'authorize'])
 
+/** Client ids by Basic header (the same few headers come again and again); emptied when full. */
+const clientIds = new Map<string, string | undefined>()
+
 function basicClientId (authorization: string | undefined): string | undefined {
-  const match = /^basic\s+(\S+)/i.exec(authorization ?? '')
+  if (authorization === undefined) return undefined
+  if (clientIds.has(authorization)) return clientIds.get(authorization)
+  const id = decodeClientId(authorization)
+  if (clientIds.size >= 64) clientIds.clear()
+  clientIds.set(authorization, id)
+  return id
+}
+
+function decodeClientId (authorization: string): string | undefined {
+  const match = /^basic\s+(\S+)/i.exec(authorization)
   if (!match?.[1]) return undefined
   const decoded = Buffer.from(match[1], 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
