@@ -55,11 +55,20 @@ export interface Session {
   ended: boolean
 }
 
-type Entry =
-  | { kind: 'access', session: Session }
-  | { kind: 'refresh', session: Session }
-  | { kind: 'previous-access', session: Session }
-  | { kind: 'previous-refresh', session: Session }
+type TokenKind = 'access' | 'refresh' | 'previous-access' | 'previous-refresh'
+
+/**
+ * Which of its session's tokens `token` is. The token index maps each live token string to its
+ * session only (no entry object per token: a login would allocate two, a refresh four); a token is
+ * in the index exactly while it is one of these four fields, so the comparison always finds it.
+ */
+function kindOf (token: string, session: Session): TokenKind | undefined {
+  if (token === session.accessToken) return 'access'
+  if (token === session.refreshToken) return 'refresh'
+  if (token === session.previous?.accessToken) return 'previous-access'
+  if (token === session.previous?.refreshToken) return 'previous-refresh'
+  return undefined
+}
 
 export interface IssueOptions {
   owner: Extension
@@ -86,7 +95,7 @@ export interface TokenInfo {
 const remaining = (expiresAt: number, now: number): number => Math.max(0, Math.ceil((expiresAt - now) / 1000))
 
 export class SessionStore {
-  readonly #tokens = new Map<string, Entry>()
+  readonly #tokens = new Map<string, Session>()
   readonly #sessions = new Map<string, Session>()
   /** Live sessions per `${extensionId} ${clientId}`, oldest first. */
   readonly #byUserApp = new Map<string, Session[]>()
@@ -140,11 +149,11 @@ export class SessionStore {
     session.accessToken = newToken()
     session.accessExpiresAt = now + ttls.access * 1000
     delete session.accessUsedAt
-    this.#tokens.set(session.accessToken, { kind: 'access', session })
+    this.#tokens.set(session.accessToken, session)
     if (ttls.refresh > 0 && session.app.issuesRefreshTokens) {
       session.refreshToken = newToken()
       session.refreshExpiresAt = now + ttls.refresh * 1000
-      this.#tokens.set(session.refreshToken, { kind: 'refresh', session })
+      this.#tokens.set(session.refreshToken, session)
     } else {
       delete session.refreshToken
       delete session.refreshExpiresAt
@@ -154,14 +163,24 @@ export class SessionStore {
   /** The TokenInfo for a session's current tokens, with lifetimes counted from `now`. */
   tokenInfo (session: Session, now: number): TokenInfo {
     // Field order as RingCentral sends it.
-    const hasRefresh = session.refreshToken !== undefined && session.refreshExpiresAt !== undefined
+    // Two literals rather than a conditional spread: this runs on every token response.
+    if (session.refreshToken !== undefined && session.refreshExpiresAt !== undefined) {
+      return {
+        access_token: session.accessToken,
+        token_type: 'bearer',
+        expires_in: remaining(session.accessExpiresAt, now),
+        refresh_token: session.refreshToken,
+        refresh_token_expires_in: remaining(session.refreshExpiresAt, now),
+        scope: session.scope,
+        owner_id: session.owner.id,
+        endpoint_id: session.endpointId,
+        session_id: session.id
+      }
+    }
     return {
       access_token: session.accessToken,
       token_type: 'bearer',
       expires_in: remaining(session.accessExpiresAt, now),
-      ...(hasRefresh
-        ? { refresh_token: session.refreshToken, refresh_token_expires_in: remaining(session.refreshExpiresAt ?? 0, now) }
-        : {}),
       scope: session.scope,
       owner_id: session.owner.id,
       endpoint_id: session.endpointId,
@@ -171,15 +190,15 @@ export class SessionStore {
 
   /** Checks an access token presented to the REST API; throws RingCentral's 401 errors. */
   authenticate (token: string, now: number): Session {
-    const entry = this.#tokens.get(token)
-    if (!entry) throw rc('OAU-213')
-    const { session } = entry
-    if (entry.kind === 'previous-access') {
+    const session = this.#tokens.get(token)
+    if (!session) throw rc('OAU-213')
+    const kind = kindOf(token, session)
+    if (kind === 'previous-access') {
       const rotatedAt = session.previous?.rotatedAt ?? 0
       if (now < rotatedAt + ROTATED_ACCESS_CORRUPTED_MS) throw rc('OAU-129')
       throw rc('OAU-213')
     }
-    if (entry.kind !== 'access') throw rc('OAU-213')
+    if (kind !== 'access') throw rc('OAU-213')
     if (now >= session.accessExpiresAt) throw rc('OAU-128')
     session.accessUsedAt ??= now
     return session
@@ -187,11 +206,11 @@ export class SessionStore {
 
   /** The refresh grant. `app` is the authenticated client. */
   refresh (token: string, app: App, ttls: TokenTtls, now: number): Session {
-    const entry = this.#tokens.get(token)
-    if (!entry || (entry.kind !== 'refresh' && entry.kind !== 'previous-refresh')) throw rc('OAU-213')
-    const { session } = entry
+    const session = this.#tokens.get(token)
+    const kind = session ? kindOf(token, session) : undefined
+    if (!session || (kind !== 'refresh' && kind !== 'previous-refresh')) throw rc('OAU-213')
     if (session.app.clientId !== app.clientId) throw rc('OAU-213')
-    if (entry.kind === 'previous-refresh') {
+    if (kind === 'previous-refresh') {
       if (this.#policies.refreshTokenReuse === 'strict' || !this.#inGrace(session, now)) {
         this.#tokens.delete(token)
         throw rc('OAU-213')
@@ -207,9 +226,8 @@ export class SessionStore {
       this.#tokens.delete(session.previous.accessToken)
       if (session.previous.refreshToken !== undefined) this.#tokens.delete(session.previous.refreshToken)
     }
+    // The old pair stays in the index (same strings, same session), now as the previous pair.
     session.previous = { accessToken: session.accessToken, refreshToken: token, rotatedAt: now }
-    this.#tokens.set(session.accessToken, { kind: 'previous-access', session })
-    this.#tokens.set(token, { kind: 'previous-refresh', session })
     session.lastRefreshAt = now
     this.#mint(session, ttls, now)
     return session
@@ -226,13 +244,13 @@ export class SessionStore {
 
   /** The session a current access token belongs to, without counting it as used (rate limits, rules). */
   peek (accessToken: string, now: number): Session | undefined {
-    const entry = this.#tokens.get(accessToken)
-    return entry?.kind === 'access' && now < entry.session.accessExpiresAt ? entry.session : undefined
+    const session = this.#tokens.get(accessToken)
+    return session !== undefined && kindOf(accessToken, session) === 'access' && now < session.accessExpiresAt ? session : undefined
   }
 
   /** Finds the live session a token (access or refresh, current or previous) belongs to. */
   find (token: string): Session | undefined {
-    return this.#tokens.get(token)?.session
+    return this.#tokens.get(token)
   }
 
   /** Ends a session: every token it ever had stops working (OAU-213). */
