@@ -24,16 +24,24 @@ export function randomString (alphabet: string, size: number): () => string {
   const table = new Uint8Array(256)
   for (let byte = 0; byte < cutoff; byte++) table[byte] = codes[byte % codes.length] as number
   const out = Buffer.allocUnsafe(size)
-  return () => {
-    let i = 0
-    while (i < size) {
-      if (offset === pool.length) {
-        randomFillSync(pool)
-        offset = 0
-      }
-      const code = table[pool[offset++] as number] as number
-      if (code !== 0) out[i++] = code
+  return () => generate(table, out, size)
+}
+
+/**
+ * One string. A plain function over its arguments and locals (the pool position is read once and
+ * written back once), so that it stays fast however many generators share it.
+ */
+function generate (table: Uint8Array, out: Buffer, size: number): string {
+  let at = offset
+  let i = 0
+  while (i < size) {
+    if (at === pool.length) {
+      randomFillSync(pool)
+      at = 0
     }
-    return out.toString('latin1', 0, size)
+    const code = table[pool[at++] as number] as number
+    if (code !== 0) out[i++] = code
   }
+  offset = at
+  return out.toString('latin1', 0, size)
 }
