@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { MockContext } from '../context.js'
 import { rc, type ErrorCode } from '../errors.js'
 import { isOperationId, operations, type OperationId } from '../operations.js'
+import { parseBasic } from '../oauth/client-auth.js'
 import type { Session } from '../oauth/sessions.js'
 import type { Fault, MatchInput } from './rules.js'
 
@@ -19,25 +20,8 @@ declare module 'fastify' {
 
 const OAUTH: ReadonlySet<OperationId> = new Set(['getToken', 'revokeToken', 'authorize'])
 
-/** Client ids by Basic header (the same few headers come again and again); emptied when full. */
-const clientIds = new Map<string, string | undefined>()
-
-function basicClientId (authorization: string | undefined): string | undefined {
-  if (authorization === undefined) return undefined
-  if (clientIds.has(authorization)) return clientIds.get(authorization)
-  const id = decodeClientId(authorization)
-  if (clientIds.size >= 64) clientIds.clear()
-  clientIds.set(authorization, id)
-  return id
-}
-
-function decodeClientId (authorization: string): string | undefined {
-  const match = /^basic\s+(\S+)/i.exec(authorization)
-  if (!match?.[1]) return undefined
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  return colon > 0 ? decoded.slice(0, colon) : undefined
-}
+/** The client id of a Basic header, from the same decoded-header cache client authentication uses. */
+const basicClientId = (authorization: string | undefined): string | undefined => parseBasic(authorization)?.id || undefined
 
 function bearerToken (request: FastifyRequest): string | undefined {
   const match = /^bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')

@@ -22,7 +22,7 @@ const authenticationRequired = () => rc('OAU-123', { message: 'Client authentica
  */
 const basicHeaders = new Map<string, { id: string, secret: string } | undefined>()
 
-function parseBasic (header: string | undefined): { id: string, secret: string } | undefined {
+export function parseBasic (header: string | undefined): { id: string, secret: string } | undefined {
   if (header === undefined) return undefined
   if (basicHeaders.has(header)) return basicHeaders.get(header)
   const parsed = decodeBasic(header)
