@@ -6,17 +6,16 @@
 #   docker run --rm -p 8080:8080 ringcentral-mock
 #       serves scenarios/default.yaml on http://localhost:8080 and prints the apps, users and JWTs
 #
-# Your own scenario: mount it and name it in $SCENARIO:
+# Another shipped scenario, by name: -e SCENARIO=msg-304. Your own: mount its folder (with its
+# signing key, if it names one: `signingKey:` is relative to the scenario file) and name the file:
 #
-#   docker run --rm -p 8080:8080 -v "$PWD/my.yaml:/scenarios/my.yaml:ro" -e SCENARIO=/scenarios/my.yaml ringcentral-mock
+#   docker run --rm -p 8080:8080 -v "$PWD/scenarios:/scenarios:ro" -e SCENARIO=/scenarios/my.yaml ringcentral-mock
 #
-# Another shipped scenario: -e SCENARIO=scenarios/NAME.yaml (relative to /app). Other commands:
+# HOST and PORT come from the environment (the command line does not override them), and the
+# health check follows PORT: docker run --rm -p 9000:9000 -e PORT=9000 ringcentral-mock. Other commands:
 #
 #   docker run --rm ringcentral-mock node dist/cli.js jwt ada-jwt
-#   docker run --rm -v "$PWD/my.yaml:/scenarios/my.yaml:ro" ringcentral-mock node dist/cli.js validate /scenarios/my.yaml
-#
-# If the server listens on another port inside the container, pass -e PORT=N too: the health
-# check asks http://127.0.0.1:$PORT/__mock/health.
+#   docker run --rm -v "$PWD/scenarios:/scenarios:ro" ringcentral-mock node dist/cli.js validate /scenarios/my.yaml
 #
 # test/e2e/dockerfile.test.ts assembles the runtime stage's files exactly as listed here, runs the
 # CMD and the HEALTHCHECK from them, and logs in (no Docker engine needed).
@@ -36,7 +35,7 @@ RUN mkdir -p openapi && npm run build
 
 # --- runtime: production dependencies and the built program only --------------------------------
 FROM node:${NODE_VERSION}-alpine AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 SCENARIO=scenarios/default.yaml
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 SCENARIO=default
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
@@ -51,5 +50,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/__mock/health').then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 and gets SIGTERM/SIGINT itself; the CLI closes the server and exits 0.
-# The scenario comes from $SCENARIO: docker run -e SCENARIO=/scenarios/my.yaml -v "$PWD/my.yaml:/scenarios/my.yaml:ro" ...
-CMD ["node", "dist/cli.js", "--host", "0.0.0.0", "--port", "8080"]
+# No flags: HOST, PORT and SCENARIO come from the environment, so `-e` can change each of them.
+CMD ["node", "dist/cli.js"]

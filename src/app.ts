@@ -13,6 +13,7 @@ import { messagingRoutes } from './messaging/routes.js'
 import { authorizeRoutes } from './oauth/authorize.js'
 import { oauthRoutes } from './oauth/routes.js'
 import { redactUrl } from './redact.js'
+import { errorCodesOf } from './control/journal.js'
 import { installControlHooks } from './control/hooks.js'
 import { openapiRoutes } from './control/openapi-routes.js'
 import { controlRoutes } from './control/routes.js'
@@ -32,7 +33,7 @@ export interface AppOptions {
 
 export async function buildApp (ctx: MockContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, trustProxy: true, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024 })
-  installErrorHandling(app)
+  installErrorHandling(app, ctx)
   await app.register(formbody)
   // Browser apps call RingCentral directly (RingCentral answers CORS requests), so the mock does too.
   await app.register(cors, {
@@ -52,7 +53,8 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   if (log) {
     app.addHook('onResponse', (request, reply, done) => {
       const op = request.routeOptions.config?.operationId
-      log(`${request.method} ${redactUrl(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms${op ? ` ${op}` : ''}${describeToken(request.body)}`)
+      const codes = reply.statusCode >= 400 ? errorCodesOf(reply.statusCode, request.mockPayload) : []
+      log(`${request.method} ${redactUrl(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms${op ? ` ${op}` : ''}${describeToken(request.body)}${codes.length > 0 ? ` ${codes.join(',')}` : ''}`)
       done()
     })
   }

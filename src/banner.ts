@@ -1,13 +1,9 @@
-/** What the CLI prints on start: where to point an SDK, and every credential ready to paste. */
+/**
+ * What the CLI prints on start: where to point an SDK, and every credential ready to paste. Grant
+ * types are printed as the scenario file and the token endpoint spell them (wire values).
+ */
 import { toIso } from './clock.js'
 import type { MockContext } from './context.js'
-
-const GRANT_NAMES: Record<string, string> = {
-  password: 'password',
-  'urn:ietf:params:oauth:grant-type:jwt-bearer': 'jwt-bearer',
-  refresh_token: 'refresh_token',
-  authorization_code: 'authorization_code'
-}
 
 export function banner (ctx: MockContext, url: string): string {
   const { world } = ctx
@@ -20,7 +16,7 @@ export function banner (ctx: MockContext, url: string): string {
   if (eol !== undefined) lines.push(`password grant ends: ${toIso(eol)}`)
   lines.push('', 'apps:')
   for (const app of world.apps) {
-    lines.push(`  ${app.clientId}  ${app.confidential ? `secret=${app.clientSecret ?? ''}` : '(public client, PKCE)'}  grants: ${app.grantTypes.map(g => GRANT_NAMES[g] ?? g).join(', ')}  — ${app.name}`)
+    lines.push(`  ${app.clientId}  ${app.confidential ? `secret=${app.clientSecret ?? ''}` : '(public client, PKCE)'}  grants: ${app.grantTypes.join(', ')}  — ${app.name}`)
     if (app.redirectUris.length > 0) lines.push(`      redirect URIs: ${app.redirectUris.join(' ')}`)
   }
   lines.push('', 'users:')

@@ -2,29 +2,63 @@
 /**
  * The `ringcentral-mock` command.
  *
- *   ringcentral-mock [--scenario FILE] [--port N] [--host H] [--base-url URL] [--quiet]
- *   ringcentral-mock jwt CREDENTIAL_ID [--scenario FILE]
- *   ringcentral-mock validate FILE
+ *   ringcentral-mock [--scenario NAME|FILE] [--port N] [--host H] [--base-url URL] [--quiet]
+ *   ringcentral-mock jwt CREDENTIAL_ID [--scenario NAME|FILE]
+ *   ringcentral-mock validate NAME|FILE
+ *   ringcentral-mock --version | --help
  *
- * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or an invalid scenario.
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad usage, an invalid scenario, or an address that
+ * cannot be listened on.
  */
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { banner } from './banner.js'
 import { MockContext } from './context.js'
 import { resolveScenario, startMockServer } from './index.js'
 import { loadScenarioFile, ScenarioError } from './scenario/load.js'
+import { shippedScenarioNames } from './scenario/shipped.js'
 
 const USAGE = `Usage:
-  ringcentral-mock [--scenario FILE] [--port N] [--host H] [--base-url URL] [--quiet]
-      Serve a scenario (default: scenarios/default.yaml). --port 0 picks a free port (default 0).
+  ringcentral-mock [--scenario NAME|FILE] [--port N] [--host H] [--base-url URL] [--quiet]
+                   [--max-scenario-bytes N]
+      Serve a scenario (default: the shipped "default"). --port 0 picks a free port (default 0).
       SCENARIO, PORT, HOST and BASE_URL in the environment stand in for absent flags.
-  ringcentral-mock jwt CREDENTIAL_ID [--scenario FILE]
+  ringcentral-mock jwt CREDENTIAL_ID [--scenario NAME|FILE]
       Print that JWT credential and nothing else.
-  ringcentral-mock validate FILE
+  ringcentral-mock validate NAME|FILE
       Check a scenario file; exit 0 if it is valid, 2 if not.
+  ringcentral-mock --version
+      Print the version.
+
+A NAME is a shipped scenario: ${shippedScenarioNames().join(', ')}.
+A FILE that exists always wins over a shipped NAME.
 `
 
 class UsageError extends Error {}
+
+/** A failure the user can fix, said in one line (exit 2, no stack trace). */
+class StartError extends Error {}
+
+const version = (): string =>
+  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+/** One line for the listen errors people hit: a port in use, a host that does not resolve. */
+function listenError (error: NodeJS.ErrnoException, host: string, port: number): StartError | undefined {
+  const where = `${host}:${port}`
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new StartError(`cannot listen on ${where}: the port is in use (another mock still running?). Use --port 0 for a free port, or another --port`)
+    case 'EACCES':
+      return new StartError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges). Use --port 0 for a free port, or one above 1023`)
+    case 'EADDRNOTAVAIL':
+      return new StartError(`cannot listen on ${where}: ${host} is not an address of this machine. Use --host 127.0.0.1 (or 0.0.0.0 for every interface)`)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return new StartError(`cannot listen on ${where}: the host name ${JSON.stringify(host)} does not resolve. Use --host 127.0.0.1 (or 0.0.0.0 for every interface)`)
+  }
+  return undefined
+}
 
 function options (args: string[]) {
   try {
@@ -37,6 +71,8 @@ function options (args: string[]) {
         host: { type: 'string' },
         'base-url': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        'max-scenario-bytes': { type: 'string' },
+        version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -45,24 +81,44 @@ function options (args: string[]) {
   }
 }
 
+/**
+ * A reader that goes away (`ringcentral-mock | head`, a closed terminal, a parent that stopped
+ * reading) must not crash the server: writes to a closed stdout or stderr are dropped.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error
+  })
+}
+
 async function main (argv: string[]): Promise<number> {
   const { values, positionals } = options(argv)
   if (values.help) {
     process.stdout.write(USAGE)
     return 0
   }
+  if (values.version) {
+    process.stdout.write(`${version()}\n`)
+    return 0
+  }
+  // Flags win; the environment (handy in containers) fills in what they leave out.
+  const env = process.env
+  const scenarioRef = values.scenario ?? (env.SCENARIO || undefined)
+  const maxText = values['max-scenario-bytes']
+  if (maxText !== undefined && !/^\d{1,12}$/.test(maxText)) throw new UsageError(`--max-scenario-bytes must be a number of bytes (got ${JSON.stringify(maxText)})`)
+  const limits = maxText !== undefined ? { maxBytes: Number(maxText) } : {}
   const [command, ...rest] = positionals
   if (command === 'validate') {
-    const file = rest[0] ?? values.scenario
-    if (file === undefined || rest.length > 1) throw new UsageError('validate takes one FILE')
-    const { scenario } = loadScenarioFile(file)
+    const file = rest[0] ?? scenarioRef
+    if (file === undefined || rest.length > 1) throw new UsageError('validate takes one NAME or FILE')
+    const { scenario } = loadScenarioFile(file, limits)
     process.stdout.write(`${file}: valid scenario "${scenario.name}"\n`)
     return 0
   }
   if (command === 'jwt') {
     const id = rest[0]
     if (id === undefined || rest.length > 1) throw new UsageError('jwt takes one CREDENTIAL_ID')
-    const ctx = await MockContext.create(resolveScenario(values.scenario))
+    const ctx = await MockContext.create(resolveScenario(scenarioRef, limits))
     const issued = ctx.credentials.get(id)
     if (!issued) {
       process.stderr.write(`ringcentral-mock: no JWT credential "${id}" in scenario ${ctx.world.name} (have: ${ctx.credentials.all().map(c => c.credential.id).join(', ') || 'none'})\n`)
@@ -73,21 +129,25 @@ async function main (argv: string[]): Promise<number> {
   }
   if (command !== undefined && command !== 'serve') throw new UsageError(`unknown command "${command}"`)
 
-  // Flags win; the environment (handy in containers) fills in what they leave out.
-  const env = process.env
-  const portText = values.port ?? env.PORT ?? '0'
+  const portText = values.port ?? (env.PORT || '0')
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be an integer 0-65535 (got ${JSON.stringify(portText)})`)
-  const scenario = values.scenario ?? (env.SCENARIO || undefined)
   const host = values.host ?? (env.HOST || undefined)
   const baseUrl = values['base-url'] ?? (env.BASE_URL || undefined)
   if (baseUrl !== undefined && !URL.canParse(baseUrl)) throw new UsageError(`--base-url must be an absolute URL (got ${baseUrl})`)
-  const server = await startMockServer({
-    port: Number(portText),
-    ...(scenario !== undefined ? { scenario } : {}),
-    ...(host !== undefined ? { host } : {}),
-    ...(baseUrl !== undefined ? { baseUrl } : {}),
-    ...(values.quiet ? {} : { log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) })
-  })
+  const port = Number(portText)
+  let server
+  try {
+    server = await startMockServer({
+      port,
+      ...(scenarioRef !== undefined ? { scenario: scenarioRef } : {}),
+      ...(host !== undefined ? { host } : {}),
+      ...(baseUrl !== undefined ? { baseUrl } : {}),
+      ...(maxText !== undefined ? { maxScenarioBytes: Number(maxText) } : {}),
+      ...(values.quiet ? {} : { log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) })
+    })
+  } catch (error) {
+    throw listenError(error as NodeJS.ErrnoException, host ?? '127.0.0.1', port) ?? error
+  }
   process.stdout.write(banner(server.context, server.url) + '\n')
   await new Promise<void>(resolve => {
     const stop = (signal: string) => {
@@ -102,6 +162,9 @@ async function main (argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(code => { process.exitCode = code }, (error: unknown) => {
   if (error instanceof ScenarioError) {
+    process.stderr.write(`ringcentral-mock: ${error.message}\n`)
+    process.exitCode = 2
+  } else if (error instanceof StartError) {
     process.stderr.write(`ringcentral-mock: ${error.message}\n`)
     process.exitCode = 2
   } else if (error instanceof UsageError) {

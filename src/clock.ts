@@ -17,7 +17,12 @@ export interface ClockOptions {
   source?: TimeSource
 }
 
+/** The largest instant a JavaScript Date can hold, either side of 1970 (ECMA-262 §21.4.1.1). */
+export const MAX_DATE_MS = 8.64e15
+
 export class Clock {
+  /** What the clock showed when it was created: the scenario's start. */
+  readonly origin: number
   readonly #source: TimeSource
   /** Clock reading at `#anchor` (source time). */
   #pinned: number
@@ -28,6 +33,7 @@ export class Clock {
     this.#source = options.source ?? Date.now
     this.#anchor = this.#source()
     this.#pinned = options.start ?? this.#anchor
+    this.origin = this.#pinned
     this.#frozen = options.frozen ?? false
   }
 
@@ -40,8 +46,15 @@ export class Clock {
     return this.#frozen
   }
 
-  /** Moves the clock to `epochMs`; it keeps running (or stays frozen) from there. */
+  /**
+   * Moves the clock to `epochMs`; it keeps running (or stays frozen) from there. Refuses (and
+   * leaves the clock as it was) anything that is not an instant a Date can hold; the control API's
+   * checks (`control/clock-control.ts`) come before this.
+   */
   set (epochMs: number): void {
+    if (typeof epochMs !== 'number' || !Number.isFinite(epochMs) || Math.abs(epochMs) > MAX_DATE_MS) {
+      throw new RangeError(`the clock can only be set to an instant a Date can hold (got ${String(epochMs)})`)
+    }
     this.#pinned = epochMs
     this.#anchor = this.#source()
   }

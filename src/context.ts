@@ -8,17 +8,26 @@ import { defaultKeyPath, loadSigningKey, type SigningKey } from './jwt-credentia
 import { CodeStore } from './oauth/codes.js'
 import { MessageStore } from './messaging/message-store.js'
 import { SessionStore } from './oauth/sessions.js'
-import type { LoadedScenario } from './scenario/load.js'
+import { DEFAULT_MAX_SCENARIO_BYTES, type LoadedScenario } from './scenario/load.js'
 import { World } from './world.js'
 import { Journal } from './control/journal.js'
 import { RateLimiter } from './control/rate-limit.js'
 import { RuleBook } from './control/rules.js'
+import { redactUrl } from './redact.js'
 
 export interface ContextOptions {
   /** Where real elapsed time comes from; tests inject a counter. Default `Date.now`. */
   timeSource?: TimeSource
   /** The public URL for absolute `uri` fields (`--base-url`). */
   baseUrl?: string
+  /** Receives every unexpected error (a fault of the mock); default: written to stderr. */
+  onError?: (error: unknown, where: string) => void
+  /** The largest scenario document `PUT /__mock/scenario` accepts (default 64 MiB). */
+  maxScenarioBytes?: number
+}
+
+function writeError (error: unknown, where: string): void {
+  process.stderr.write(`ringcentral-mock: unexpected error in ${where}: ${(error as Error | undefined)?.stack ?? String(error)}\n`)
 }
 
 export class MockContext {
@@ -39,9 +48,12 @@ export class MockContext {
   rateLimiter: RateLimiter
   /** The public URL for absolute `uri` fields; default: each request's own origin. */
   baseUrl?: string
+  /** Limits on scenario documents given at run time. */
+  readonly scenarioLimits: { maxBytes: number }
   readonly #timeSource: TimeSource | undefined
+  readonly #onError: (error: unknown, where: string) => void
 
-  private constructor (loaded: LoadedScenario, world: World, clock: Clock, key: SigningKey, credentials: CredentialBook, timeSource?: TimeSource) {
+  private constructor (loaded: LoadedScenario, world: World, clock: Clock, key: SigningKey, credentials: CredentialBook, options: ContextOptions) {
     this.loaded = loaded
     this.world = world
     this.clock = clock
@@ -52,12 +64,14 @@ export class MockContext {
     this.rules = new RuleBook(loaded.scenario.rules)
     this.journal = new Journal(world.policies.journalLimit)
     this.rateLimiter = new RateLimiter(world.policies.rateLimits)
-    this.#timeSource = timeSource
+    this.#timeSource = options.timeSource
+    this.#onError = options.onError ?? writeError
+    this.scenarioLimits = { maxBytes: options.maxScenarioBytes ?? DEFAULT_MAX_SCENARIO_BYTES }
   }
 
   static async create (loaded: LoadedScenario, options: ContextOptions = {}): Promise<MockContext> {
     const parts = await MockContext.#build(loaded, options.timeSource)
-    const ctx = new MockContext(loaded, parts.world, parts.clock, parts.key, parts.credentials, options.timeSource)
+    const ctx = new MockContext(loaded, parts.world, parts.clock, parts.key, parts.credentials, options)
     if (options.baseUrl !== undefined) ctx.baseUrl = options.baseUrl.replace(/\/+$/, '')
     return ctx
   }
@@ -88,11 +102,18 @@ export class MockContext {
     this.messages = new MessageStore(loaded.scenario.messaging)
     this.codes = new CodeStore()
     this.rules = new RuleBook(loaded.scenario.rules)
-    this.journal = new Journal(parts.world.policies.journalLimit)
+    this.journal = new Journal(parts.world.policies.journalLimit, this.journal.nextId)
     this.rateLimiter = new RateLimiter(parts.world.policies.rateLimits)
   }
 
   now (): number {
     return this.clock.now()
+  }
+
+  /** Reports a fault of the mock (an exception no route expected), with where it happened. */
+  reportError (error: unknown, request?: { method: string, url: string }): void {
+    try {
+      this.#onError(error, request ? `${request.method} ${redactUrl(request.url)}` : 'ringcentral-mock')
+    } catch {}
   }
 }

@@ -4,7 +4,11 @@
  * client would get; anything else is logged and answered with a RingCentral-shaped 500.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { MockContext } from './context.js'
 import { type Dialect, rc, RcError } from './errors.js'
+import { unmodelled } from './not-found.js'
+
+const clip = (text: string): string => text.length > 200 ? `${text.slice(0, 200)}…` : text
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -12,6 +16,8 @@ declare module 'fastify' {
     operationId?: string
     /** Which error-body dialect the route answers in. */
     dialect?: Dialect
+    /** The request body media types the operation takes (from the OpenAPI document); others get 415. */
+    accepts?: readonly string[]
   }
 }
 
@@ -19,13 +25,24 @@ export function dialectOf (request: FastifyRequest): Dialect {
   return request.routeOptions.config?.dialect ?? (request.url.startsWith('/restapi/oauth/') ? 'oauth' : 'api')
 }
 
-function fromFastify (error: FastifyError): RcError | undefined {
+/** `Unsupported Media Type: text/plain (createSMSMessage takes application/json, multipart/form-data)`. */
+export function unsupportedMediaType (request: FastifyRequest): RcError {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? ''
+  const shown = type === '' ? 'no Content-Type' : type.length > 100 ? `${type.slice(0, 100)}…` : type
+  const accepts = request.routeOptions.config?.accepts
+  const operationId = request.routeOptions.config?.operationId
+  return rc('CMN-415', {
+    message: `Unsupported Media Type: ${shown}` + (accepts && accepts.length > 0 ? ` (${operationId ?? 'this operation'} takes ${accepts.join(', ')})` : '')
+  })
+}
+
+function fromFastify (error: FastifyError, request: FastifyRequest): RcError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return rc('CMN-103')
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return rc('CMN-415', { message: `Unsupported Media Type: ${error.message}` })
+      return unsupportedMediaType(request)
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return rc('CMN-104', { status: 413, message: 'Request entity too large' })
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -62,12 +79,20 @@ export function sendError (request: FastifyRequest, reply: FastifyReply, error: 
   return reply.code(error.status(dialect)).headers(error.headers(dialect)).type('application/json; charset=UTF-8').send(error.body(dialect))
 }
 
-export function installErrorHandling (app: FastifyInstance): void {
+export function installErrorHandling (app: FastifyInstance, ctx: MockContext): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = error instanceof RcError ? error : fromFastify(error)
+    const known = error instanceof RcError ? error : fromFastify(error, request)
     if (known) return sendError(request, reply, known)
-    request.log.error({ err: error }, 'unexpected error')
+    ctx.reportError(error, request)
     return sendError(request, reply, rc('CMN-500'))
   })
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, rc('CMN-120')))
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/__mock/') || request.url === '/__mock') {
+      return reply.code(404).type('application/json; charset=utf-8').send({
+        error: 'not_found',
+        message: `no control API route ${request.method} ${clip(request.url.split('?')[0] ?? '')}; the control API is listed at /__mock/docs`
+      })
+    }
+    return sendError(request, reply, request.url.startsWith('/restapi/') ? unmodelled(request) : rc('CMN-120'))
+  })
 }

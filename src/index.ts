@@ -4,7 +4,7 @@
  * @example
  * ```ts
  * import { startMockServer } from 'ringcentral-mock'
- * const mock = await startMockServer({ scenario: 'scenarios/default.yaml' })
+ * const mock = await startMockServer({ scenario: 'default' })   // a shipped scenario, a file path, or an object
  * const sdk = new SDK({ server: mock.url, clientId: 'jwt-app', clientSecret: 'jwt-app-secret' })
  * await sdk.platform().login({ jwt: mock.jwt('ada-jwt') })
  * await mock.close()
@@ -13,25 +13,37 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { type ContractViolation, contractViolations } from './contract.js'
-import type { Clock, TimeSource } from './clock.js'
+import type { TimeSource } from './clock.js'
 import { MockContext } from './context.js'
 import { checkScenario, defaultScenarioPath, loadScenarioFile, ruleValidator, ScenarioError, type LoadedScenario } from './scenario/load.js'
-import { checkRule, describeRule, type RuleSpec } from './control/rules.js'
-import type { JournalEntry, JournalFilter } from './control/journal.js'
-import { describeMessage, describeSession } from './control/routes.js'
+import { checkRule, describeRule, type RuleRecord, type RuleSpec } from './control/rules.js'
+import { type ClockTime, moveClock } from './control/clock-control.js'
+import { describeMessage, describeSession, type MockSessionRecord, type OutboxMessageRecord } from './control/describe.js'
+import { conflict } from './control/errors.js'
+import { checkJournalFilter, type JournalEntry, type JournalFilter } from './control/journal.js'
 import type { OutboxFilter } from './messaging/message-store.js'
+import { operationIds } from './operations.js'
 import type { Scenario } from './scenario/types.js'
 
 export type { Scenario } from './scenario/types.js'
 export { ScenarioError } from './scenario/load.js'
-export type { RuleSpec } from './control/rules.js'
-export type { JournalEntry, JournalFilter } from './control/journal.js'
+export type { RuleSpec, RuleRecord } from './control/rules.js'
+export type { JournalEntry, JournalFilter, JournalMessage } from './control/journal.js'
 export type { OutboxFilter } from './messaging/message-store.js'
+export type { MockSessionRecord, OutboxMessageRecord } from './control/describe.js'
+export type { ClockTime } from './control/clock-control.js'
+export { ControlError } from './control/errors.js'
+export type { OperationId } from './operations.js'
+export type { ErrorCode } from './errors.js'
 export { RcError } from './errors.js'
 export type { ContractViolation } from './contract.js'
+export { shippedScenarioNames, shippedScenarioPath } from './scenario/shipped.js'
 
 export interface StartOptions {
-  /** A scenario file path, or a scenario object. Default: the shipped `scenarios/default.yaml`. */
+  /**
+   * A shipped scenario's name (`'msg-304'`), a scenario file's path, or a scenario object.
+   * Default: the shipped `default`. A path that exists wins over a shipped name.
+   */
   scenario?: string | Scenario
   /** Default 0: a free port. */
   port?: number
@@ -41,6 +53,10 @@ export interface StartOptions {
   baseUrl?: string
   /** Receives one line per request, secrets redacted. */
   log?: (line: string) => void
+  /** Receives each unexpected error (a fault of the mock); default: written to stderr. */
+  onError?: (error: unknown, where: string) => void
+  /** The largest scenario document accepted, in bytes (files and `PUT /__mock/scenario`); default 64 MiB. */
+  maxScenarioBytes?: number
   /**
    * Check every response against the mock's OpenAPI document (for the mock's own tests, or yours):
    * violations are kept in `contractViolations` and passed to `onContractViolation`.
@@ -51,37 +67,55 @@ export interface StartOptions {
   timeSource?: TimeSource
 }
 
+/** The scenario clock, with the checks and messages of `POST /__mock/clock`. */
+export interface MockClock {
+  /** Epoch milliseconds. */
+  now (): number
+  readonly frozen: boolean
+  /**
+   * Moves the clock to an ISO-8601 string, a Date or epoch milliseconds. Moving back needs
+   * `{ allowBackwards: true }`; an invalid time, or one more than 100 years from the scenario's
+   * start, throws a ControlError and leaves the clock as it was.
+   */
+  set (time: ClockTime, options?: { allowBackwards?: boolean }): void
+  /** Moves the clock by `seconds` (negative needs `{ allowBackwards: true }`). */
+  advance (seconds: number, options?: { allowBackwards?: boolean }): void
+  freeze (): void
+  resume (): void
+}
+
 export interface MockServer {
   /** `http://127.0.0.1:PORT`: give it to an SDK as `server`. */
   readonly url: string
   readonly port: number
   /** The scenario clock. */
-  readonly clock: Pick<Clock, 'now' | 'set' | 'advance' | 'freeze' | 'resume'>
+  readonly clock: MockClock
   /** The JWT credential string for a credential id of the scenario. */
   jwt (credentialId: string): string
   /** Returns the scenario to its start state: sessions, clock, credentials, rules and journal. */
   reset (): Promise<void>
-  /** Replaces the world (a file path or an object); a refused scenario leaves the running one intact. */
+  /** Replaces the world (a shipped name, a file path or an object); a refused scenario leaves the running one intact. */
   setScenario (scenario: string | Scenario): Promise<void>
   /** Scripted answers: the same rules as the scenario file's `rules:` and `POST /__mock/rules`. */
   readonly rules: {
-    add (rule: RuleSpec): void
+    add (rule: RuleSpec): RuleRecord
     remove (id: string): boolean
-    list (): Array<Record<string, unknown>>
+    list (): RuleRecord[]
   }
-  /** The request journal. */
+  /** The request journal (the same filters as `GET /__mock/requests`). */
   readonly requests: {
     list (filter?: JournalFilter): JournalEntry[]
+    get (id: number): JournalEntry | undefined
     clear (): void
   }
   /** The outbox: every SMS sent, with its status now. */
   readonly messages: {
-    list (filter?: OutboxFilter): Array<Record<string, unknown>>
+    list (filter?: OutboxFilter): OutboxMessageRecord[]
     clear (): void
   }
   /** Live OAuth sessions. */
   readonly sessions: {
-    list (): Array<Record<string, unknown>>
+    list (): MockSessionRecord[]
     end (id: string): boolean
   }
   /** With `validateResponses`: the responses that broke the OpenAPI document so far. */
@@ -92,17 +126,21 @@ export interface MockServer {
   readonly context: MockContext
 }
 
-export function resolveScenario (scenario: string | Scenario | undefined): LoadedScenario {
-  if (scenario === undefined) return loadScenarioFile(defaultScenarioPath)
-  if (typeof scenario === 'string') return loadScenarioFile(scenario)
+/** A scenario option made into a checked scenario: a shipped name, a path, or an object. */
+export function resolveScenario (scenario: string | Scenario | undefined, limits: { maxBytes?: number } = {}): LoadedScenario {
+  if (scenario === undefined) return loadScenarioFile(defaultScenarioPath, limits)
+  if (typeof scenario === 'string') return loadScenarioFile(scenario, limits)
   return { scenario: checkScenario(scenario, 'scenario object'), source: 'scenario object', baseDir: process.cwd() }
 }
 
 export async function startMockServer (options: StartOptions = {}): Promise<MockServer> {
-  const loaded = resolveScenario(options.scenario)
+  const limits = options.maxScenarioBytes !== undefined ? { maxBytes: options.maxScenarioBytes } : {}
+  const loaded = resolveScenario(options.scenario, limits)
   const ctx = await MockContext.create(loaded, {
     ...(options.timeSource ? { timeSource: options.timeSource } : {}),
-    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {})
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.maxScenarioBytes !== undefined ? { maxScenarioBytes: options.maxScenarioBytes } : {})
   })
   const app = await buildApp(ctx, {
     ...(options.log ? { log: options.log } : {}),
@@ -115,29 +153,39 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
   const port = typeof address === 'object' && address ? address.port : 0
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
   const url = `http://${shownHost}:${port}`
+  // ctx.clock is replaced when the scenario reloads: every call reads the current one.
+  const clock: MockClock = {
+    now: () => ctx.now(),
+    get frozen () { return ctx.clock.frozen },
+    set: (time, opts = {}) => moveClock(ctx.clock, { set: time, ...(opts.allowBackwards !== undefined ? { allowBackwards: opts.allowBackwards } : {}) }),
+    advance: (seconds, opts = {}) => moveClock(ctx.clock, { advanceSeconds: seconds, ...(opts.allowBackwards !== undefined ? { allowBackwards: opts.allowBackwards } : {}) }),
+    freeze: () => ctx.clock.freeze(),
+    resume: () => ctx.clock.resume()
+  }
   return {
     url,
     port,
-    get clock () { return ctx.clock },
+    clock,
     jwt (credentialId) {
       const issued = ctx.credentials.get(credentialId)
       if (!issued) throw new Error(`No JWT credential "${credentialId}" in scenario ${ctx.world.name} (have: ${ctx.credentials.all().map(c => c.credential.id).join(', ') || 'none'})`)
       return issued.jwt
     },
     reset: () => ctx.load(ctx.loaded),
-    setScenario: async (scenario) => ctx.load(resolveScenario(scenario)),
+    setScenario: async (scenario) => ctx.load(resolveScenario(scenario, limits)),
     rules: {
       add (rule) {
         const problems = ruleValidator(rule) ? checkRule(rule, ctx.world, 'rule') : ruleValidator.problems(rule, 'rule')
         if (problems.length > 0) throw new ScenarioError(`rule ${JSON.stringify((rule as { id?: unknown }).id)}`, problems)
-        if (ctx.rules.has(rule.id)) throw new Error(`a rule "${rule.id}" exists already`)
-        ctx.rules.add(rule)
+        if (ctx.rules.has(rule.id)) throw conflict(`a rule "${rule.id}" exists already`)
+        return describeRule(ctx.rules.add(rule))
       },
       remove: (id) => ctx.rules.remove(id),
       list: () => ctx.rules.all().map(describeRule)
     },
     requests: {
-      list: (filter) => ctx.journal.list(filter),
+      list: (filter = {}) => ctx.journal.list(checkJournalFilter({ ...filter }, operationIds)),
+      get: (id) => ctx.journal.get(id),
       clear: () => ctx.journal.clear()
     },
     messages: {

@@ -18,12 +18,12 @@ import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fastify'
+import type { FastifyInstance, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify'
 import type { OpenAPIV3 } from 'openapi-types'
 import { parse } from 'yaml'
 import { authenticate, requireScope } from './api/bearer.js'
 import type { MockContext } from './context.js'
-import { dialectOf } from './error-handler.js'
+import { dialectOf, unsupportedMediaType } from './error-handler.js'
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
@@ -336,7 +336,25 @@ export function installRequestValidation (app: FastifyInstance, ctx: MockContext
       })
     }
     // RingCentral API routes: the failure waits for the preHandler below.
-    if (schemaOperationId !== undefined && route.config?.dialect === 'api') route.attachValidation = true
+    if (schemaOperationId !== undefined && route.config?.dialect === 'api') {
+      route.attachValidation = true
+      const body = operationById(schemaOperationId).operation.requestBody
+      const content = body !== undefined ? (resolveRef(body) as OpenAPIV3.RequestBodyObject).content : undefined
+      if (content !== undefined) {
+        const accepts = Object.keys(content)
+        route.config = { ...route.config, accepts }
+        // A body of a type the operation does not take (text/plain, a form: what `curl -d` sends
+        // without a header) would only fail later as a confusing CMN-101 on its first field.
+        const check = (request: FastifyRequest, _reply: unknown, done: (error?: Error) => void): void => {
+          const type = request.headers['content-type']
+          const essence = type?.split(';')[0]?.trim().toLowerCase()
+          if (essence !== undefined && essence !== '' && !accepts.includes(essence)) done(unsupportedMediaType(request))
+          else done()
+        }
+        const existing = route.preValidation
+        route.preValidation = existing === undefined ? check : [...(Array.isArray(existing) ? existing : [existing]), check]
+      }
+    }
   })
 
   // Callback-style: it runs on every request (an async hook costs a promise and a microtask turn).

@@ -14,7 +14,9 @@ import type { Fault, MatchInput } from './rules.js'
 declare module 'fastify' {
   interface FastifyRequest {
     /** What the control hooks learnt about this request, for the journal. */
-    mock?: { operation: OperationId, rule?: string, fault?: Fault, clientId?: string, extensionId?: string }
+    mock?: { operation: OperationId, rule?: string, fault?: Fault, clientId?: string, extensionId?: string, grantType?: string }
+    /** The payload the reply sent, for the journal and the request log. */
+    mockPayload?: unknown
   }
 }
 
@@ -96,6 +98,8 @@ function journalFacts (ctx: MockContext, request: FastifyRequest, operation: Ope
   if (OAUTH.has(operation)) {
     const clientId = oauthClientId(request)
     if (clientId !== undefined) mock.clientId = clientId
+    const grantType = operation === 'getToken' ? field(request.body, 'grant_type') : undefined
+    if (grantType !== undefined) mock.grantType = grantType
     return mock
   }
   const { session, extensionId } = apiFacts(ctx, request)
@@ -107,14 +111,25 @@ function journalFacts (ctx: MockContext, request: FastifyRequest, operation: Ope
 function fault (ctx: MockContext, request: FastifyRequest, reply: FastifyReply, kind: Fault): void {
   reply.hijack()
   const socket = request.raw.socket
-  record(ctx, request, 0, reply.elapsedTime)
+  record(ctx, request, reply, 0, reply.elapsedTime)
   if (kind === 'connection-reset') socket.resetAndDestroy()
   else if (kind === 'empty-response') socket.end()
   // 'timeout': never answer; the socket is closed when the client gives up or the server closes.
 }
 
-function record (ctx: MockContext, request: FastifyRequest, status: number, elapsedMs: number): void {
-  ctx.journal.record(ctx.now(), request.method, request.url, request.mock, status, elapsedMs)
+function record (ctx: MockContext, request: FastifyRequest, reply: FastifyReply, status: number, elapsedMs: number): void {
+  ctx.journal.record({
+    timeMs: ctx.now(),
+    method: request.method,
+    rawUrl: request.url,
+    facts: request.mock,
+    status,
+    elapsedMs,
+    requestHeaders: request.headers,
+    requestBody: request.body,
+    responseHeaders: status === 0 ? {} : reply.getHeaders(),
+    payload: status === 0 ? undefined : request.mockPayload
+  })
 }
 
 /**
@@ -126,7 +141,8 @@ async function control (ctx: MockContext, request: FastifyRequest, reply: Fastif
   request.mock = {
     operation,
     ...(input.clientId !== undefined ? { clientId: input.clientId } : {}),
-    ...(input.extensionId !== undefined ? { extensionId: input.extensionId } : {})
+    ...(input.extensionId !== undefined ? { extensionId: input.extensionId } : {}),
+    ...(input.grantType !== undefined ? { grantType: input.grantType } : {})
   }
 
   const rule = ctx.rules.match(input)
@@ -188,8 +204,14 @@ export function installControlHooks (app: FastifyInstance, ctx: MockContext): vo
     control(ctx, request, reply, operation).then(() => { done() }, done)
   })
 
+  app.decorateRequest('mock', undefined)
+  app.decorateRequest('mockPayload', undefined)
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    request.mockPayload = payload
+    done(null, payload)
+  })
   app.addHook('onResponse', (request, reply, done) => {
-    if (!request.url.startsWith('/__mock')) record(ctx, request, reply.statusCode, reply.elapsedTime)
+    if (!request.url.startsWith('/__mock')) record(ctx, request, reply, reply.statusCode, reply.elapsedTime)
     done()
   })
 }

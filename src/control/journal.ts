@@ -1,8 +1,36 @@
-/** The request journal: what the mock was asked and what it answered, bounded. */
-import { redactUrl } from '../redact.js'
+/**
+ * The request journal: what the mock was asked and what it answered, bounded, with secrets redacted.
+ *
+ * Recording runs on every request and keeps references (the parsed body, the payload, the header
+ * objects) plus the facts the control hooks learnt; an entry is rendered (ISO time, redaction,
+ * bodies bounded to {@link BODY_LIMIT} characters, the answer's RingCentral error codes) only when
+ * the journal is read, once, and kept. A body larger than the bound is cut when recorded, so the
+ * journal's memory is bounded by its length whatever clients send.
+ */
+import { isErrorCode, type ErrorCode } from '../errors.js'
+import { type OperationId } from '../operations.js'
+import { type HeaderBag, REDACTED, redactForm, redactHeaders, redactUrl, redactValue } from '../redact.js'
+import { didYouMean } from '../suggest.js'
 import { BoundedLog } from './bounded-log.js'
+import { clockInstant } from './clock-control.js'
+import { badRequest } from './errors.js'
+
+/** Bodies are kept up to this many characters (bytes for binary bodies). */
+export const BODY_LIMIT = 8192
+
+/** One side of an exchange, as the journal shows it. */
+export interface JournalMessage {
+  /** Secrets redacted (`Authorization: Bearer [redacted]`). */
+  headers: Record<string, string | string[]>
+  /** The body as text, secrets redacted, at most {@link BODY_LIMIT} characters; absent when empty. */
+  body?: string
+  /** The body's full size in bytes, when it was cut. */
+  bodySize?: number
+  truncated?: boolean
+}
 
 export interface JournalEntry {
+  /** Stable: increases by one per request, never reused (not even after `clear`). */
   id: number
   /** Scenario-clock time of the request. */
   time: string
@@ -10,23 +38,43 @@ export interface JournalEntry {
   /** The URL with secrets redacted. */
   url: string
   operation?: string
+  /** 0 for a network fault. */
   status: number
+  /** The RingCentral error codes of the answer (`errors[].errorCode`), first first. */
+  errorCodes?: string[]
+  /** Token requests: the `grant_type` sent. */
+  grantType?: string
+  /** The app: Basic or `client_id` on OAuth routes, the token's app on the API. */
+  clientId?: string
+  /** The extension acting: the path's extension (`~` resolved) on API routes. */
+  extensionId?: string
   /** The rule that answered, if one did. */
   rule?: string
   fault?: string
-  clientId?: string
-  extensionId?: string
   durationMs: number
+  request: JournalMessage
+  response: JournalMessage
 }
 
+/** What the journal can be filtered by (each given field must match). */
 export interface JournalFilter {
-  operation?: string
-  method?: string
+  operation?: OperationId
+  /** Matches when any of the answer's error codes is this one. */
+  errorCode?: ErrorCode
   status?: number
-  rule?: string
+  method?: string
   clientId?: string
+  extensionId?: string
+  grantType?: string
+  rule?: string
+  /** A part of the (redacted) URL. */
   path?: string
+  /** Only requests at or after this scenario-clock instant (ISO-8601, a Date or epoch ms). */
+  since?: string | Date | number
 }
+
+/** The filters' names, for the control API's "unknown filter" answer. */
+export const JOURNAL_FILTERS = ['operation', 'errorCode', 'status', 'method', 'clientId', 'extensionId', 'grantType', 'rule', 'path', 'since'] as const
 
 /** What the control hooks learnt about a request (`request.mock`). */
 export interface JournalFacts {
@@ -35,27 +83,134 @@ export interface JournalFacts {
   fault?: string
   clientId?: string
   extensionId?: string
+  grantType?: string
 }
 
-/**
- * One request as recorded: the raw facts, made into a JournalEntry (ISO time, redacted URL, rounded
- * duration) only when the journal is listed. Recording runs on every request; listing seldom.
- */
-interface Recorded {
-  id: number
-  /** Scenario-clock epoch milliseconds. */
+/** What the hooks hand over per request. */
+export interface Exchange {
   timeMs: number
   method: string
-  /** As requested: secrets are redacted when listed. */
   rawUrl: string
   facts: JournalFacts | undefined
   status: number
-  /** Unrounded. */
   elapsedMs: number
+  requestHeaders: HeaderBag
+  requestBody: unknown
+  responseHeaders: HeaderBag
+  payload: unknown
 }
 
-function toEntry (r: Recorded): JournalEntry {
+interface Recorded extends Exchange {
+  id: number
+  entry?: JournalEntry
+}
+
+// --- Rendering bodies -------------------------------------------------------------------
+
+const headerText = (headers: HeaderBag, name: string): string => {
+  const value = headers[name]
+  return Array.isArray(value) ? value.join(', ') : value === undefined ? '' : String(value)
+}
+
+const isJsonType = (type: string): boolean => /^application\/(?:[\w.+-]*\+)?json\b/i.test(type)
+const isFormType = (type: string): boolean => /^application\/x-www-form-urlencoded\b/i.test(type)
+const isTextType = (type: string): boolean => /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|yaml|x-yaml|javascript|x-www-form-urlencoded)\b)/i.test(type)
+
+/** A parsed multipart body (the messaging routes' parser), recognised by shape. */
+interface PartsLike { parts: Array<{ name?: string, filename?: string, contentType: string, body: Buffer }> }
+const isParts = (v: unknown): v is PartsLike => v !== null && typeof v === 'object' && Array.isArray((v as { parts?: unknown }).parts)
+
+function bounded (text: string): Pick<JournalMessage, 'body' | 'bodySize' | 'truncated'> {
+  if (text === '') return {}
+  if (text.length <= BODY_LIMIT) return { body: text }
+  return { body: text.slice(0, BODY_LIMIT), bodySize: Buffer.byteLength(text), truncated: true }
+}
+
+function redactJsonText (text: string): string {
+  try {
+    return JSON.stringify(redactValue(JSON.parse(text)))
+  } catch {
+    // Not JSON (or cut): no structure to judge secrets by, so nothing is shown but its size.
+    return `[${Buffer.byteLength(text)} bytes that do not parse as JSON]`
+  }
+}
+
+/** A parsed form written back as it was sent (`a=1&b=2`), with `[redacted]` left readable. */
+function formText (form: Record<string, unknown>): string {
+  const pairs: string[] = []
+  for (const [name, value] of Object.entries(form)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const text = String(v)
+      pairs.push(`${encodeURIComponent(name)}=${text === REDACTED ? REDACTED : encodeURIComponent(text)}`)
+    }
+  }
+  return pairs.join('&')
+}
+
+/** Text of a body for the journal, secrets redacted. */
+function bodyText (body: unknown, type: string): string {
+  if (body === undefined || body === null || body === '') return ''
+  if (body instanceof Rendered) return body.text
+  if (isParts(body)) {
+    return body.parts.map(p => {
+      const label = `--- part${p.name !== undefined ? ` "${p.name}"` : ''}${p.filename !== undefined ? ` (${p.filename})` : ''} ${p.contentType}, ${p.body.length} bytes`
+      return isJsonType(p.contentType) || p.name === 'request.json' ? `${label}\n${redactJsonText(p.body.subarray(0, BODY_LIMIT).toString('utf8'))}` : label
+    }).join('\n')
+  }
+  if (typeof body === 'string') {
+    if (isFormType(type)) return redactForm(body)
+    if (isJsonType(type)) return redactJsonText(body)
+    return body
+  }
+  if (Buffer.isBuffer(body)) {
+    if (!isTextType(type)) return `[${body.length} bytes of ${type || 'binary data'}]`
+    return bodyText(body.subarray(0, BODY_LIMIT * 4).toString('utf8'), type)
+  }
+  if (typeof body === 'object' && isFormType(type)) return formText(redactValue(body) as Record<string, unknown>)
+  if (typeof body === 'object') {
+    try {
+      return JSON.stringify(redactValue(body))
+    } catch {
+      return '[a body that cannot be shown]'
+    }
+  }
+  return String(body)
+}
+
+function message (headers: HeaderBag, body: unknown): JournalMessage {
+  if (body instanceof Rendered) return { headers: redactHeaders(headers), body: body.text, bodySize: body.size, truncated: true }
+  return { headers: redactHeaders(headers), ...bounded(bodyText(body, headerText(headers, 'content-type'))) }
+}
+
+const CODE = /^[A-Z]{2,4}-(?:[A-Z]{2,4}-)?\d{2,4}$/
+
+/** The RingCentral error codes of an error answer (`errors[].errorCode`, else a numbered top-level code). */
+export function errorCodesOf (status: number, payload: unknown): string[] {
+  if (status < 400 || payload === undefined || payload === null) return []
+  const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined
+  if (text === undefined || text.length > 65536 || !text.trimStart().startsWith('{')) return []
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return []
+  }
+  const codes: string[] = []
+  const errors = (body as { errors?: unknown }).errors
+  if (Array.isArray(errors)) {
+    for (const e of errors) {
+      const code = (e as { errorCode?: unknown } | null)?.errorCode
+      if (typeof code === 'string' && !codes.includes(code)) codes.push(code)
+    }
+  }
+  const top = (body as { errorCode?: unknown }).errorCode
+  if (codes.length === 0 && typeof top === 'string' && (CODE.test(top) || isErrorCode(top))) codes.push(top)
+  return codes
+}
+
+function render (r: Recorded): JournalEntry {
   const facts = r.facts
+  const errorCodes = errorCodesOf(r.status, r.payload)
   return {
     id: r.id,
     time: new Date(r.timeMs).toISOString(),
@@ -63,34 +218,104 @@ function toEntry (r: Recorded): JournalEntry {
     url: redactUrl(r.rawUrl),
     ...(facts ? { operation: facts.operation } : {}),
     status: r.status,
-    ...(facts?.rule !== undefined ? { rule: facts.rule } : {}),
-    ...(facts?.fault !== undefined ? { fault: facts.fault } : {}),
+    ...(errorCodes.length > 0 ? { errorCodes } : {}),
+    ...(facts?.grantType !== undefined ? { grantType: facts.grantType } : {}),
     ...(facts?.clientId !== undefined ? { clientId: facts.clientId } : {}),
     ...(facts?.extensionId !== undefined ? { extensionId: facts.extensionId } : {}),
-    durationMs: Math.round(r.elapsedMs * 10) / 10
+    ...(facts?.rule !== undefined ? { rule: facts.rule } : {}),
+    ...(facts?.fault !== undefined ? { fault: facts.fault } : {}),
+    durationMs: Math.round(r.elapsedMs * 10) / 10,
+    request: message(r.requestHeaders, r.requestBody),
+    response: message(r.responseHeaders, r.payload)
   }
+}
+
+/** A body already rendered (and cut) when it was recorded. */
+class Rendered {
+  constructor (readonly text: string, readonly size: number) {}
+}
+
+const copy = (text: string): string => Buffer.from(text, 'utf8').toString('utf8')
+
+function sizeOf (body: unknown, headers: HeaderBag): number {
+  if (typeof body === 'string') return body.length
+  if (Buffer.isBuffer(body)) return body.length
+  if (isParts(body)) return body.parts.reduce((n, p) => n + p.body.length, 0)
+  if (body !== null && typeof body === 'object') return Number(headerText(headers, 'content-length')) || 0
+  return 0
+}
+
+/**
+ * A body kept as recorded (rendered only if the journal is read), or, if it is large, rendered and
+ * cut now: then 1000 entries never hold 1000 large bodies, and secrets are redacted before the cut.
+ */
+function keep (body: unknown, headers: HeaderBag): unknown {
+  const size = sizeOf(body, headers)
+  if (size <= BODY_LIMIT) return body
+  const text = bodyText(body, headerText(headers, 'content-type'))
+  return new Rendered(copy(text.slice(0, BODY_LIMIT)), Buffer.isBuffer(body) || typeof body === 'string' ? Buffer.byteLength(body) : size)
+}
+
+// --- The journal ------------------------------------------------------------------------
+
+export interface CheckedFilter {
+  operation?: string
+  errorCode?: string
+  status?: number
+  method?: string
+  clientId?: string
+  extensionId?: string
+  grantType?: string
+  rule?: string
+  path?: string
+  sinceMs?: number
 }
 
 export class Journal {
   readonly #log: BoundedLog<Recorded>
   #next = 1
 
-  constructor (limit: number) {
+  constructor (limit: number, firstId = 1) {
     this.#log = new BoundedLog(limit)
+    this.#next = firstId
   }
 
-  record (timeMs: number, method: string, rawUrl: string, facts: JournalFacts | undefined, status: number, elapsedMs: number): void {
-    this.#log.push({ id: this.#next++, timeMs, method, rawUrl, facts, status, elapsedMs })
+  /** The id the next request will get (a reloaded world keeps counting). */
+  get nextId (): number {
+    return this.#next
   }
 
-  list (filter: JournalFilter = {}): JournalEntry[] {
-    return this.#log.toArray().map(toEntry).filter(e =>
+  record (exchange: Exchange): void {
+    this.#log.push({
+      ...exchange,
+      id: this.#next++,
+      requestBody: keep(exchange.requestBody, exchange.requestHeaders),
+      payload: keep(exchange.payload, exchange.responseHeaders)
+    })
+  }
+
+  #entries (): JournalEntry[] {
+    return this.#log.toArray().map(r => (r.entry ??= render(r)))
+  }
+
+  list (filter: CheckedFilter = {}): JournalEntry[] {
+    const method = filter.method?.toUpperCase()
+    return this.#entries().filter(e =>
       (filter.operation === undefined || e.operation === filter.operation) &&
-      (filter.method === undefined || e.method === filter.method.toUpperCase()) &&
+      (filter.errorCode === undefined || (e.errorCodes?.includes(filter.errorCode) ?? false)) &&
       (filter.status === undefined || e.status === filter.status) &&
-      (filter.rule === undefined || e.rule === filter.rule) &&
+      (method === undefined || e.method === method) &&
       (filter.clientId === undefined || e.clientId === filter.clientId) &&
-      (filter.path === undefined || e.url.includes(filter.path)))
+      (filter.extensionId === undefined || e.extensionId === filter.extensionId) &&
+      (filter.grantType === undefined || e.grantType === filter.grantType) &&
+      (filter.rule === undefined || e.rule === filter.rule) &&
+      (filter.path === undefined || e.url.includes(filter.path)) &&
+      (filter.sinceMs === undefined || Date.parse(e.time) >= filter.sinceMs))
+  }
+
+  get (id: number): JournalEntry | undefined {
+    const found = this.#log.toArray().find(r => r.id === id)
+    return found ? (found.entry ??= render(found)) : undefined
   }
 
   get limit (): number {
@@ -108,4 +333,38 @@ export class Journal {
   clear (): void {
     this.#log.clear()
   }
+}
+
+// --- Filters ------------------------------------------------------------------------------
+
+/**
+ * Checks a journal filter (the query of `GET /__mock/requests`, or `mock.requests.list()`'s
+ * argument): an unknown filter or operation is refused with the valid names. Values from a query
+ * string are text; the JavaScript API may also give `status` as a number and `since` as a Date or
+ * epoch milliseconds.
+ */
+export function checkJournalFilter (input: Record<string, unknown>, operations: readonly string[]): CheckedFilter {
+  const filter: CheckedFilter = {}
+  for (const [name, raw] of Object.entries(input)) {
+    if (raw === undefined || raw === '') continue
+    if (!(JOURNAL_FILTERS as readonly string[]).includes(name)) {
+      throw badRequest(`unknown filter "${name}"${didYouMean(name, JOURNAL_FILTERS)}; the filters are ${JOURNAL_FILTERS.join(', ')}`)
+    }
+    if (name === 'status') {
+      const status = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN
+      if (!Number.isInteger(status) || status < 0 || status > 999) throw badRequest(`status must be an HTTP status code (got ${JSON.stringify(raw)})`)
+      filter.status = status
+      continue
+    }
+    if (name === 'since') {
+      filter.sinceMs = clockInstant(raw, 'since')
+      continue
+    }
+    if (typeof raw !== 'string') throw badRequest(`${name} must be a string (got ${JSON.stringify(raw)})`)
+    if (name === 'operation' && !operations.includes(raw)) {
+      throw badRequest(`unknown operation "${raw}"${didYouMean(raw, operations)}; the operations are ${operations.join(', ')}`)
+    }
+    filter[name as Exclude<typeof JOURNAL_FILTERS[number], 'status' | 'since'>] = raw
+  }
+  return filter
 }

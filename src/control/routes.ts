@@ -1,94 +1,66 @@
 /**
  * The control API under `/__mock`: health, the scenario, reset, the clock, rules, the request
  * journal, sessions and JWT credentials. It never shares a path with RingCentral's API, and its
- * errors are its own plain shape: `{ "error": "...", "message": "...", "problems": [...] }`.
+ * errors are its own plain shape: `{ "error": "...", "message": "...", "problems": [...] }`, with
+ * the status that says what went wrong (400, 404, 409, 413, 415; 500 for a fault of the mock,
+ * which is also logged).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import { toIso } from '../clock.js'
 import type { MockContext } from '../context.js'
 import { routeSchema } from '../openapi.js'
 import { credentialClaims, signCredential } from '../jwt-credentials.js'
-import { checkScenario, parseScenario, ruleValidator, ScenarioError, type ScenarioProblem } from '../scenario/load.js'
-import type { Session } from '../oauth/sessions.js'
-import { stateAt, type StoredMessage } from '../messaging/message-store.js'
+import { operationIds } from '../operations.js'
+import { checkScenario, parseScenario, ruleValidator, ScenarioError } from '../scenario/load.js'
 import { checkRule, describeRule, type RuleSpec } from './rules.js'
-import type { JournalFilter } from './journal.js'
+import { moveClock } from './clock-control.js'
+import { describeMessage, describeSession } from './describe.js'
+import { badRequest, ControlError, notFound } from './errors.js'
+import { checkJournalFilter } from './journal.js'
 
-/** An error of the control API (never a RingCentral error). */
-export class ControlError extends Error {
-  readonly status: number
-  readonly error: string
-  readonly problems: ScenarioProblem[] | undefined
-
-  constructor (status: number, error: string, message: string, problems?: ScenarioProblem[]) {
-    super(message)
-    this.status = status
-    this.error = error
-    this.problems = problems
-  }
-
-  body (): Record<string, unknown> {
-    return { error: this.error, message: this.message, ...(this.problems ? { problems: this.problems } : {}) }
-  }
-}
-
-const badRequest = (message: string, problems?: ScenarioProblem[]) => new ControlError(400, 'bad_request', message, problems)
-const notFound = (what: string) => new ControlError(404, 'not_found', `${what} not found`)
+export { ControlError } from './errors.js'
 
 function object (body: unknown, what: string): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`${what} must be a JSON object`)
   return body as Record<string, unknown>
 }
 
-export function describeSession (session: Session, now: number): Record<string, unknown> {
-  return {
-    id: session.id,
-    accountId: session.owner.account.id,
-    extensionId: session.owner.id,
-    extensionNumber: session.owner.extensionNumber,
-    name: session.owner.name,
-    clientId: session.app.clientId,
-    appName: session.app.name,
-    grant: session.grant,
-    createdAt: toIso(session.createdAt),
-    lastRefreshAt: session.lastRefreshAt !== undefined ? toIso(session.lastRefreshAt) : null,
-    accessTokenExpiresAt: toIso(session.accessExpiresAt),
-    accessTokenExpired: now >= session.accessExpiresAt,
-    refreshTokenExpiresAt: session.refreshExpiresAt !== undefined ? toIso(session.refreshExpiresAt) : null
-  }
-}
-
-/** A sent message as the outbox shows it, with its status at `now`. */
-export function describeMessage (message: StoredMessage, now: number): Record<string, unknown> {
-  const state = stateAt(message, now)
-  return {
-    id: message.id,
-    accountId: message.owner.account.id,
-    extensionId: message.owner.id,
-    from: message.from,
-    to: message.to,
-    text: message.text,
-    attachments: message.attachments.length,
-    creationTime: toIso(message.createdAt),
-    messageStatus: state.messageStatus,
-    lastModifiedTime: toIso(state.lastModifiedTime),
-    ...(state.deliveryErrorCode !== undefined ? { deliveryErrorCode: state.deliveryErrorCode } : {})
-  }
-}
-
 function clockState (ctx: MockContext): Record<string, unknown> {
   return { now: toIso(ctx.now()), frozen: ctx.clock.frozen }
 }
 
+/** A control API error for anything a control route throws. */
+export function controlErrorOf (error: unknown, report: (error: unknown) => void): ControlError {
+  if (error instanceof ControlError) return error
+  if (error instanceof ScenarioError) {
+    return new ControlError(error.tooLarge ? 413 : 400, error.tooLarge ? 'payload_too_large' : 'bad_request', error.message.split('\n')[0] ?? 'invalid scenario', error.problems)
+  }
+  const code = (error as FastifyError | undefined)?.code
+  const status = (error as FastifyError | undefined)?.statusCode
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ControlError(413, 'payload_too_large', 'the request body is too large')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ControlError(415, 'unsupported_media_type', 'send the body as application/json (scenarios may also be application/yaml)')
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return badRequest(`the body is not valid JSON: ${(error as Error).message}`)
+  }
+  if (status !== undefined && status >= 400 && status < 500) return new ControlError(status, status === 404 ? 'not_found' : 'bad_request', (error as Error).message)
+  report(error)
+  return new ControlError(500, 'internal_error', 'the mock failed to handle this request (the error is in its log); this is a bug in ringcentral-mock')
+}
+
+const FORM = /^application\/x-www-form-urlencoded\b/i
+
 export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockContext }): Promise<void> {
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body))
-  app.setErrorHandler((error, _request, reply: FastifyReply) => {
-    const known = error instanceof ControlError
-      ? error
-      : error instanceof ScenarioError
-        ? badRequest(error.message.split('\n')[0] ?? 'invalid scenario', error.problems)
-        : badRequest((error as Error).message)
-    return reply.code(known.status).send(known.body())
+  // curl -d sends form-encoded: the control API reads such a body as text (see PUT /__mock/scenario).
+  app.removeContentTypeParser('application/x-www-form-urlencoded')
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body))
+  app.setErrorHandler((error, request, reply: FastifyReply) => {
+    const known = controlErrorOf(error, e => ctx.reportError(e, request))
+    return reply.code(known.status).type('application/json; charset=utf-8').send(known.body())
   })
 
   app.get('/__mock/health', { schema: routeSchema('mockHealth') }, async () => ({ status: 'ok', scenario: ctx.world.name, now: toIso(ctx.now()) }))
@@ -96,13 +68,32 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
   // --- Scenario -------------------------------------------------------------------------
   app.get('/__mock/scenario', { schema: routeSchema('getMockScenario') }, async () => ({ name: ctx.world.name, source: ctx.loaded.source, scenario: ctx.loaded.scenario }))
 
-  app.put('/__mock/scenario', { schema: routeSchema('replaceMockScenario') }, async (request) => {
+  /**
+   * YAML or JSON, whatever the Content-Type claims (a JSON body is also YAML). A form-encoded body
+   * is what `curl -d @file` sends, and curl drops the file's line breaks on the way, so YAML arrives
+   * broken: when such a body (one line) is refused, the answer is a 415 naming the command that works.
+   */
+  app.put('/__mock/scenario', { schema: routeSchema('replaceMockScenario'), bodyLimit: ctx.scenarioLimits.maxBytes }, async (request) => {
     const body = request.body
-    const scenario = typeof body === 'string'
-      ? parseScenario(body, 'PUT /__mock/scenario')
-      : checkScenario(body, 'PUT /__mock/scenario')
+    const source = 'PUT /__mock/scenario'
+    let scenario
+    if (typeof body === 'string') {
+      try {
+        scenario = parseScenario(body, source, ctx.scenarioLimits)
+      } catch (error) {
+        // One line, form-encoded, refused: what `curl -d @file.yaml` makes of a YAML file.
+        if (FORM.test(request.headers['content-type'] ?? '') && !body.includes('\n') && error instanceof ScenarioError && !error.tooLarge) {
+          throw new ControlError(415, 'unsupported_media_type',
+            'the body was sent form-encoded (curl -d), which drops its line breaks; send the file as it is: ' +
+            'curl -X PUT --data-binary @scenario.yaml -H "Content-Type: application/yaml" URL/__mock/scenario', error.problems)
+        }
+        throw error
+      }
+    } else {
+      scenario = checkScenario(body, source)
+    }
     // Built completely before it replaces anything: a refused scenario leaves the running one intact.
-    await ctx.load({ scenario, source: 'PUT /__mock/scenario', baseDir: ctx.loaded.baseDir })
+    await ctx.load({ scenario, source, baseDir: ctx.loaded.baseDir })
     return { name: ctx.world.name, ...clockState(ctx) }
   })
 
@@ -115,28 +106,10 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
   app.get('/__mock/clock', { schema: routeSchema('getMockClock') }, async () => clockState(ctx))
 
   app.post('/__mock/clock', { schema: routeSchema('setMockClock') }, async (request) => {
-    const body = object(request.body, 'the clock request')
-    const { advanceSeconds, set, freeze, allowBackwards } = body
-    const given = [advanceSeconds !== undefined, set !== undefined].filter(Boolean).length
-    if (given > 1) throw badRequest('give advanceSeconds or set, not both')
-    if (given === 0 && freeze === undefined) throw badRequest('give { "advanceSeconds": N }, { "set": "<ISO-8601>" } or { "freeze": true|false }')
-    if (freeze !== undefined && typeof freeze !== 'boolean') throw badRequest('freeze must be true or false')
-    let target: number | undefined
-    if (advanceSeconds !== undefined) {
-      if (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds)) throw badRequest('advanceSeconds must be a number of seconds')
-      target = ctx.now() + advanceSeconds * 1000
-    }
-    if (set !== undefined) {
-      target = typeof set === 'string' && /^\d{4}-\d\d-\d\dT/.test(set) ? Date.parse(set) : Number.NaN
-      if (Number.isNaN(target)) throw badRequest(`set must be an ISO-8601 date-time such as "2024-03-31T00:00:00Z" (got ${JSON.stringify(set)})`)
-    }
-    if (target !== undefined && target < ctx.now() && allowBackwards !== true) {
-      throw new ControlError(409, 'clock_backwards',
-        `that moves the clock back by ${Math.round((ctx.now() - target) / 1000)} s, behind tokens, codes and messages already issued; send "allowBackwards": true to do it anyway`)
-    }
-    if (target !== undefined) ctx.clock.set(target)
-    if (freeze === true) ctx.clock.freeze()
-    if (freeze === false) ctx.clock.resume()
+    const move = object(request.body, 'the clock request')
+    const unknown = Object.keys(move).filter(k => !['advanceSeconds', 'set', 'freeze', 'allowBackwards'].includes(k))
+    if (unknown.length > 0) throw badRequest(`unknown field ${JSON.stringify(unknown[0])}: give advanceSeconds, set, freeze and/or allowBackwards`)
+    moveClock(ctx.clock, move)
     return clockState(ctx)
   })
 
@@ -159,19 +132,16 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
   })
 
   // --- Journal --------------------------------------------------------------------------
-  app.get<{ Querystring: Record<string, string | undefined> }>('/__mock/requests', { schema: routeSchema('listMockRequests') }, async (request) => {
-    const q = request.query
-    const filter: JournalFilter = {}
-    for (const key of ['operation', 'method', 'rule', 'clientId', 'path'] as const) {
-      const value = q[key]
-      if (value !== undefined && value !== '') filter[key] = value
-    }
-    if (q.status !== undefined && q.status !== '') {
-      const status = Number(q.status)
-      if (!Number.isInteger(status)) throw badRequest(`status must be an HTTP status code (got ${q.status})`)
-      filter.status = status
-    }
-    return { records: ctx.journal.list(filter), total: ctx.journal.size, dropped: ctx.journal.dropped, limit: ctx.journal.limit }
+  app.get<{ Querystring: Record<string, unknown> }>('/__mock/requests', { schema: routeSchema('listMockRequests') }, async (request) => {
+    const records = ctx.journal.list(checkJournalFilter(request.query, operationIds))
+    return { records, total: records.length, held: ctx.journal.size, dropped: ctx.journal.dropped, limit: ctx.journal.limit }
+  })
+
+  app.get<{ Params: { id: string } }>('/__mock/requests/:id', { schema: routeSchema('getMockRequest') }, async (request) => {
+    const id = request.params.id
+    const entry = /^\d{1,15}$/.test(id) ? ctx.journal.get(Number(id)) : undefined
+    if (!entry) throw notFound(`journal entry ${JSON.stringify(id)} (entries are dropped once the journal holds policies.journalLimit)`)
+    return entry
   })
 
   app.delete('/__mock/requests', { schema: routeSchema('clearMockRequests') }, async (_request, reply) => {

@@ -14,6 +14,7 @@ import { catalogue, isErrorCode, type ErrorCode } from '../errors.js'
 import { isOperationId, operations, pathMatches, type OperationId } from '../operations.js'
 import type { ScenarioProblem } from '../scenario/load.js'
 import { GRANT } from '../scenario/types.js'
+import { didYouMean } from '../suggest.js'
 import type { World } from '../world.js'
 
 export type Fault = 'connection-reset' | 'empty-response' | 'timeout'
@@ -22,7 +23,8 @@ export interface RuleSpec {
   id: string
   description?: string
   when: {
-    operation: string
+    /** A RingCentral operationId the mock serves (`authorize` for both of its methods). */
+    operation: OperationId
     grantType?: string
     clientId?: string
     extensionId?: string
@@ -34,7 +36,8 @@ export interface RuleSpec {
   skip?: number
   times?: number
   respond: {
-    error?: string
+    /** A catalogued RingCentral error code, rendered as the route renders its own errors. */
+    error?: ErrorCode
     /** With `error`: replaces the catalogue message. */
     message?: string
     status?: number
@@ -73,14 +76,15 @@ export function checkRule (rule: RuleSpec, world: World, at: string): ScenarioPr
   const problems: ScenarioProblem[] = []
   const { when, respond } = rule
   if (!isOperationId(when.operation)) {
-    problems.push({ path: `${at}.when.operation`, message: `unknown operation ${JSON.stringify(when.operation)} (one of ${Object.keys(operations).join(', ')})` })
+    const typed = String(when.operation)
+    problems.push({ path: `${at}.when.operation`, message: `unknown operation ${JSON.stringify(typed)}${didYouMean(typed, Object.keys(operations))} (one of ${Object.keys(operations).join(', ')})` })
     return problems
   }
   const op = operations[when.operation]
   const never = (field: string, why: string) => problems.push({ path: `${at}.when.${field}`, message: `the rule can never match: ${why}` })
   if (when.grantType !== undefined) {
     if (when.operation !== 'getToken') never('grantType', `only getToken requests carry a grant_type, not ${when.operation}`)
-    else if (!GRANTS.has(when.grantType)) never('grantType', `unknown grant type ${JSON.stringify(when.grantType)} (one of ${[...GRANTS].join(', ')})`)
+    else if (!GRANTS.has(when.grantType)) never('grantType', `unknown grant type ${JSON.stringify(when.grantType)}${didYouMean(when.grantType, [...GRANTS])} (one of ${[...GRANTS].join(', ')})`)
   }
   if (when.clientId !== undefined && world.app(when.clientId) === undefined) {
     never('clientId', `no app ${JSON.stringify(when.clientId)} in this scenario`)
@@ -101,7 +105,8 @@ export function checkRule (rule: RuleSpec, world: World, at: string): ScenarioPr
     problems.push({ path: `${at}.respond`, message: 'says nothing: give error, status/body, fault or delayMs' })
   }
   if (respond.error !== undefined && !isErrorCode(respond.error)) {
-    problems.push({ path: `${at}.respond.error`, message: `unknown RingCentral error ${JSON.stringify(respond.error)} (catalogued: ${Object.keys(catalogue).join(', ')})` })
+    const typed = String(respond.error)
+    problems.push({ path: `${at}.respond.error`, message: `unknown RingCentral error ${JSON.stringify(typed)}${didYouMean(typed, Object.keys(catalogue))} (catalogued: ${Object.keys(catalogue).join(', ')})` })
   }
   if (respond.message !== undefined && respond.error === undefined) problems.push({ path: `${at}.respond.message`, message: 'only goes with error' })
   return problems
@@ -187,7 +192,18 @@ export class RuleBook {
 }
 
 /** A rule as the control API shows it. */
-export function describeRule (rule: RuleState): Record<string, unknown> {
+/** A rule as the control API and `mock.rules.list()` show it (the document's `MockRule`). */
+export interface RuleRecord extends RuleSpec {
+  source: 'runtime' | 'scenario'
+  /** Requests this rule matched (including the skipped ones). */
+  matched: number
+  /** Requests this rule answered. */
+  applied: number
+  /** Answers left; `null` when the rule has no `times`. */
+  remaining: number | null
+}
+
+export function describeRule (rule: RuleState): RuleRecord {
   const times = rule.spec.times
   return {
     ...rule.spec,

@@ -4,8 +4,10 @@
  * A scenario is refused as a whole, with every problem named by file, path inside the file
  * (`apps[1].grantTypes[0]`) and what was expected. Nothing half-loaded ever serves.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import { didYouMean } from '../suggest.js'
+import { resolveScenarioRef, shippedScenarioNames, shippedScenarioPath } from './shipped.js'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { parseDocument } from 'yaml'
@@ -41,15 +43,26 @@ export interface ScenarioProblem {
   message: string
 }
 
+export interface ScenarioErrorOptions {
+  /** The text is not YAML or JSON at all. */
+  syntax?: boolean
+  /** The document is over the size limit (HTTP 413 from the control API). */
+  tooLarge?: boolean
+}
+
 export class ScenarioError extends Error {
   readonly source: string
   readonly problems: ScenarioProblem[]
+  readonly syntax: boolean
+  readonly tooLarge: boolean
 
-  constructor (source: string, problems: ScenarioProblem[]) {
-    super(`${source}: invalid scenario\n` + problems.map(p => `  ${p.path || '(root)'}: ${p.message}`).join('\n'))
+  constructor (source: string, problems: ScenarioProblem[], options: ScenarioErrorOptions = {}) {
+    super(`${source}: invalid scenario\n` + problems.map(p => `  ${p.path || '(root)'}: ${p.message.replace(/\n/g, '\n    ')}`).join('\n'))
     this.name = 'ScenarioError'
     this.source = source
     this.problems = problems
+    this.syntax = options.syntax ?? false
+    this.tooLarge = options.tooLarge ?? false
   }
 }
 
@@ -87,10 +100,14 @@ function describe (error: ErrorObject, data: unknown): ScenarioProblem {
     case 'additionalProperties': {
       const name = String(p.additionalProperty)
       path = path ? `${path}.${name}` : name
-      return { path, message: 'unknown property (check its spelling against scenarios/scenario.schema.json)' }
+      const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {})
+      const hint = didYouMean(name, known)
+      return { path, message: `unknown property${hint || ' (check its spelling against scenarios/scenario.schema.json)'}` }
     }
-    case 'enum':
-      return { path, message: `must be one of ${(p.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}${shown}` }
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map(String)
+      return { path, message: `must be one of ${allowed.map(v => JSON.stringify(v)).join(', ')}${shown}${typeof got === 'string' ? didYouMean(got, allowed) : ''}` }
+    }
     case 'format':
       return { path, message: `must be ${FORMAT_HINTS[String(p.format)] ?? String(p.format)}${shown}` }
     case 'pattern': {
@@ -133,23 +150,99 @@ export function checkScenario (data: unknown, source = 'scenario'): Scenario {
   return data
 }
 
-/** Parses YAML or JSON text (JSON is YAML) and checks it. */
-export function parseScenario (text: string, source = 'scenario'): Scenario {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
-  if (doc.errors.length > 0) {
-    throw new ScenarioError(source, doc.errors.map(e => ({ path: '', message: e.message.split('\n')[0] ?? e.message })))
-  }
-  return checkScenario(doc.toJS({ maxAliasCount: 100 }), source)
+/** Size limits on scenario documents, checked before anything is parsed. */
+export interface ScenarioLimits {
+  /** Any document (default {@link DEFAULT_MAX_SCENARIO_BYTES}). */
+  maxBytes?: number
 }
 
-export function loadScenarioFile (file: string): LoadedScenario {
+/** Default cap on a scenario document: a 10,000-extension world in JSON is about 18 MB. */
+export const DEFAULT_MAX_SCENARIO_BYTES = 64 * 1024 * 1024
+/**
+ * YAML documents are capped lower: parsing YAML costs about 30 times the text in memory, so a
+ * large world belongs in JSON (parsed as JSON, in a fraction of the time and memory).
+ */
+export const MAX_YAML_BYTES = 4 * 1024 * 1024
+
+const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 102.4) / 10} MiB`
+
+/** JSON text is parsed as JSON (much cheaper than the YAML parser); anything else as YAML. */
+const looksLikeJson = (text: string): boolean => /^\uFEFF?\s*\{/.test(text)
+
+/** The problems of a YAML parse, as a user reads them: the first error with its line and caret. */
+function syntaxProblems (errors: ReadonlyArray<{ message: string, linePos?: Array<{ line: number, col: number }> }>): ScenarioProblem[] {
+  const [first, ...rest] = errors
+  if (!first) return []
+  const at = first.linePos?.[0]
+  const message = first.message.replace(/\n+$/, '')
+  return [{
+    path: at ? `line ${at.line}, column ${at.col}` : '',
+    message: rest.length > 0 ? `${message}\n(${rest.length} more syntax error${rest.length > 1 ? 's' : ''} after this one, probably caused by it)` : message
+  }]
+}
+
+/** Parses YAML or JSON text and checks it. */
+export function parseScenario (text: string, source = 'scenario', limits: ScenarioLimits = {}): Scenario {
+  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_SCENARIO_BYTES
+  const bytes = Buffer.byteLength(text)
+  if (bytes > maxBytes) {
+    throw new ScenarioError(source, [{ path: '', message: `the document is ${mib(bytes)}, over the ${mib(maxBytes)} limit (--max-scenario-bytes)` }], { tooLarge: true })
+  }
+  if (text.trim() === '' || text.trim() === '\uFEFF') {
+    throw new ScenarioError(source, [{ path: '', message: 'the document is empty: a scenario needs at least name, accounts and apps (see scenarios/default.yaml)' }])
+  }
+  if (looksLikeJson(text)) {
+    let data: unknown
+    try {
+      data = JSON.parse(text.replace(/^\uFEFF/, ''))
+    } catch (error) {
+      // Not JSON after all (YAML flow style starts with `{` too): the YAML parser decides.
+      if (bytes <= MAX_YAML_BYTES) return parseYaml(text, source)
+      throw new ScenarioError(source, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }], { syntax: true })
+    }
+    return checkScenario(data, source)
+  }
+  if (bytes > MAX_YAML_BYTES) {
+    throw new ScenarioError(source, [{ path: '', message: `the YAML document is ${mib(bytes)}, over the ${mib(MAX_YAML_BYTES)} limit for YAML: write a world this large as JSON` }], { tooLarge: true })
+  }
+  return parseYaml(text, source)
+}
+
+function parseYaml (text: string, source: string): Scenario {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
+  if (doc.errors.length > 0) throw new ScenarioError(source, syntaxProblems(doc.errors), { syntax: true })
+  let data: unknown
+  try {
+    data = doc.toJS({ maxAliasCount: 100 })
+  } catch (error) {
+    throw new ScenarioError(source, [{ path: '', message: (error as Error).message }], { syntax: true })
+  }
+  if (data === null || data === undefined) {
+    throw new ScenarioError(source, [{ path: '', message: 'the document is empty (only comments): a scenario needs at least name, accounts and apps' }])
+  }
+  return checkScenario(data, source)
+}
+
+export function loadScenarioFile (file: string, limits: ScenarioLimits = {}): LoadedScenario {
+  const path = resolveScenarioRef(file)
   let text: string
   try {
-    text = readFileSync(file, 'utf8')
+    const maxBytes = limits.maxBytes ?? DEFAULT_MAX_SCENARIO_BYTES
+    const size = statSync(path).size
+    if (size > maxBytes) {
+      throw new ScenarioError(file, [{ path: '', message: `the file is ${mib(size)}, over the ${mib(maxBytes)} limit (--max-scenario-bytes)` }], { tooLarge: true })
+    }
+    text = readFileSync(path, 'utf8')
   } catch (error) {
-    throw new ScenarioError(file, [{ path: '', message: `cannot read file: ${(error as Error).message}` }])
+    if (error instanceof ScenarioError) throw error
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    throw new ScenarioError(file, [{
+      path: '',
+      message: `cannot read file: ${(error as Error).message}` +
+        (missing ? `\nA bare name loads a shipped scenario: ${shippedScenarioNames().join(', ')}${didYouMean(file, shippedScenarioNames())}` : '')
+    }])
   }
-  return { scenario: parseScenario(text, file), source: file, baseDir: dirname(resolve(file)) }
+  return { scenario: parseScenario(text, file, limits), source: path === file ? file : path, baseDir: dirname(resolve(path)) }
 }
 
-export const defaultScenarioPath = new URL('../../scenarios/default.yaml', import.meta.url).pathname
+export const defaultScenarioPath = shippedScenarioPath('default')

@@ -82,11 +82,31 @@ t.test('unknown account or extension: 404 CMN-102', async t => {
   t.same(ext.json(), apiError('CMN-102', 'Resource for parameter [extensionId] is not found', 'CMN-102', { parameterName: 'extensionId' }))
 })
 
-t.test('unknown paths: 404 CMN-120 in RingCentral\'s body', async t => {
+t.test('unknown paths: 404 CMN-120 in RingCentral\'s body, saying whether the mock models it', async t => {
   const h = await build(t)
-  const res = await h.api('/restapi/v1.0/nothing-here')
-  t.equal(res.statusCode, 404)
-  t.same(res.json(), apiError('CMN-120', 'Invalid URI'))
+  const unmodelled = await h.api('/restapi/v1.0/account/~/call-log')
+  t.equal(unmodelled.statusCode, 404)
+  t.equal(unmodelled.headers['x-mock-unmodelled'], 'true')
+  const message = 'Invalid URI: ringcentral-mock does not model GET /restapi/v1.0/account/~/call-log; the operations it serves are listed at /__mock/docs'
+  t.same(unmodelled.json(), apiError('CMN-120', message))
+
+  const typo = await h.app.inject({ method: 'POST', url: '/restapi/v1.0/account/~/extension/~/smss', payload: {} })
+  t.equal(typo.statusCode, 404)
+  t.equal(typo.json().errors[0].errorCode, 'CMN-120')
+  t.match(typo.json().message, 'did you mean POST /restapi/v1.0/account/{accountId}/extension/{extensionId}/sms (createSMSMessage)?')
+
+  const method = await h.api('/restapi/v1.0/account/~/extension/~/sms')
+  t.equal(method.statusCode, 404)
+  t.match(method.json().message, /is served for POST only \(createSMSMessage\), not GET/)
+
+  const outside = await h.api('/favicon.ico')
+  t.same(outside.json(), apiError('CMN-120', 'Invalid URI'), 'outside /restapi/ the plain RingCentral answer')
+  t.equal(outside.headers['x-mock-unmodelled'], undefined)
+
+  const control = await h.api('/__mock/nope')
+  t.equal(control.statusCode, 404)
+  t.same(Object.keys(control.json()), ['error', 'message'], 'the control API\'s own error shape')
+  t.match(control.json(), { error: 'not_found', message: /no control API route GET \/__mock\/nope/ })
 })
 
 t.test('/__mock/health', async t => {

@@ -138,8 +138,12 @@ t.test('delayMs alone adds latency and lets the request through', async t => {
 t.test('rules that can never match, or name unknown errors or operations, are refused', async t => {
   const h = await build(t)
   const cases: Array<[string, Partial<RuleSpec> & Record<string, unknown>, RegExp]> = [
-    ['unknown operation', { id: 'a', when: { operation: 'sendFax' }, respond: { error: 'CMN-301' } }, /unknown operation "sendFax"/],
-    ['unknown error', { id: 'a', when: { operation: 'getToken' }, respond: { error: 'XYZ-1' } }, /unknown RingCentral error "XYZ-1"/],
+    // The control API takes any JSON: these also fail to compile as RuleSpec (test/types/api.ts).
+    ['unknown operation', { id: 'a', when: { operation: 'sendFax' as 'getToken' }, respond: { error: 'CMN-301' } }, /unknown operation "sendFax"/],
+    ['unknown error', { id: 'a', when: { operation: 'getToken' }, respond: { error: 'XYZ-1' as 'CMN-301' } }, /unknown RingCentral error "XYZ-1"/],
+    ['a misspelt operation', { id: 'a', when: { operation: 'createSmsMessage' as 'getToken' }, respond: { error: 'CMN-301' } }, /unknown operation "createSmsMessage" \(did you mean "createSMSMessage"\?\)/],
+    ['a misspelt error', { id: 'a', when: { operation: 'getToken' }, respond: { error: 'MSG-3O4' as 'CMN-301' } }, /unknown RingCentral error "MSG-3O4" \(did you mean "MSG-304"\?\)/],
+    ['a short grant name', { id: 'a', when: { operation: 'getToken', grantType: 'jwt-bearer' }, respond: { error: 'CMN-301' } }, /unknown grant type "jwt-bearer" \(did you mean "urn:ietf:params:oauth:grant-type:jwt-bearer"\?\)/],
     ['grantType on another operation', { id: 'a', when: { operation: 'readExtension', grantType: 'password' }, respond: { error: 'CMN-301' } }, /never match.*grant_type/],
     ['unknown grant type', { id: 'a', when: { operation: 'getToken', grantType: 'implicit' }, respond: { error: 'CMN-301' } }, /unknown grant type/],
     ['unknown client', { id: 'a', when: { operation: 'getToken', clientId: 'ghost' }, respond: { error: 'CMN-301' } }, /no app "ghost"/],

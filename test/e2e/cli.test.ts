@@ -101,27 +101,32 @@ t.test('validate a bad scenario: exit 2, naming the file, the path inside it and
     const { file, res } = validate('typo.yaml')
     t.equal(res.code, 2)
     t.match(res.stderr, file)
-    t.match(res.stderr, /apps\[0\]\.scopez: unknown property/)
+    t.match(res.stderr, /apps\[0\]\.scopez: unknown property \(did you mean "scopes"\?\)/)
   })
 
-  t.test('a YAML syntax error gives its line', async t => {
+  t.test('a YAML syntax error gives its line and the parser\'s code frame, once', async t => {
     const { file, res } = validate('syntax.yaml')
     t.equal(res.code, 2)
     t.match(res.stderr, file)
-    t.match(res.stderr, /line \d+/)
+    t.match(res.stderr, /line 2, column 1: Flow sequence in block collection must be sufficiently indented/)
+    t.match(res.stderr, /\n\s+name: \[unclosed\n\s+apps: \{\n\s+\^/, 'the offending lines and a caret')
+    t.equal(res.stderr.match(/\^/g)?.length, 1, 'one code frame, not a cascade of follow-on errors')
+    t.match(res.stderr, /1 more syntax error after this one, probably caused by it/)
   })
 
-  t.test('an empty file', async t => {
+  t.test('an empty file says it is empty', async t => {
     const { file, res } = validate('empty.yaml')
     t.equal(res.code, 2)
     t.match(res.stderr, file)
+    t.match(res.stderr, /the document is empty/)
   })
 
-  t.test('a missing file', async t => {
+  t.test('a missing file: the error, and the shipped scenarios a bare name would load', async t => {
     const { file, res } = validate('nope.yaml')
     t.equal(res.code, 2)
     t.match(res.stderr, file)
     t.match(res.stderr, /cannot read file/)
+    t.match(res.stderr, /A bare name loads a shipped scenario: default, .*msg-304/)
   })
 })
 
@@ -270,5 +275,6 @@ t.test('--help prints the usage and exits 0', async t => {
   const res = await runCli(t, ['--help'])
   t.equal(res.code, 0)
   t.match(res.stdout, /ringcentral-mock jwt CREDENTIAL_ID/)
-  t.match(res.stdout, /ringcentral-mock validate FILE/)
+  t.match(res.stdout, /ringcentral-mock validate NAME\|FILE/)
+  t.match(res.stdout, /A NAME is a shipped scenario: default, .*msg-304/)
 })

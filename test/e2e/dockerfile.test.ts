@@ -4,7 +4,7 @@
  * runtime stage copies, and a JWT login goes through.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -41,7 +41,7 @@ t.test('the Dockerfile: multi-stage, non-root, health-checked, bound to 0.0.0.0'
   t.match(health[0]?.args, /\/__mock\/health/, 'it asks /__mock/health')
   t.notMatch(health[0]?.args, /\bcurl\b|\bwget\b/, 'with node, not curl or wget')
   const cmd = runtime.filter(i => i.keyword === 'CMD').at(-1)
-  t.match(cmd?.args, /"--host",\s*"0\.0\.0\.0"/, 'CMD binds 0.0.0.0')
+  t.notMatch(cmd?.args, /--host|--port|--scenario/, 'CMD leaves HOST, PORT and SCENARIO to the environment (so -e can change them)')
   t.match(runtime.filter(i => i.keyword === 'ENV').map(i => i.args).join(' '), /\bHOST=0\.0\.0\.0\b.*\bPORT=8080\b|\bPORT=8080\b.*\bHOST=0\.0\.0\.0\b/, 'ENV HOST=0.0.0.0 PORT=8080')
   t.ok(runtime.some(i => i.keyword === 'EXPOSE' && /\b8080\b/.test(i.args)), 'EXPOSE 8080')
   const installs = runtime.filter(i => i.keyword === 'RUN' && /\bnpm\s+ci\b/.test(i.args))
@@ -78,13 +78,12 @@ t.test('the image, assembled from its COPY lines, serves, passes its health chec
     'the runtime holds dist/, scenarios/, keys/, openapi/, package*.json and its dependencies, nothing else (no src/, no tests)')
   t.ok(readdirSync(join(app, 'dist')).includes('cli.js'), 'dist/ was built from sources in the build stage')
 
-  // Run as the container would, with the one change a shared host needs: a free port for 8080.
-  const fixed = image.expose[0] ?? '8080'
+  // Run as the container would, with the one change a shared host needs, made as a user makes
+  // it: `docker run -e PORT=<free port>` (the CMD takes HOST and PORT from the environment).
   const port = String(await freePort())
-  const swap = (s: string) => s.split(fixed).join(port)
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...Object.fromEntries(Object.entries(image.env).map(([k, v]) => [k, swap(v)])) }
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...image.env, PORT: port }
   const toHost = (arg: string) => arg.startsWith('/') ? hostPath(image.root, arg) : arg
-  const argv = ([executable, ...args]: string[]) => [executable === 'node' ? process.execPath : executable ?? '', ...args.map(a => toHost(swap(a)))]
+  const argv = ([executable, ...args]: string[]) => [executable === 'node' ? process.execPath : executable ?? '', ...args.map(toHost)]
 
   const server = spawnChild(t, argv(image.cmd), { cwd: app, env })
   const url = await listening(server)
@@ -120,4 +119,24 @@ t.test('the image, assembled from its COPY lines, serves, passes its health chec
 
   const exit = await server.stop('SIGTERM')
   t.same(exit, { code: 0, signal: null }, '`docker stop` (SIGTERM) ends it cleanly')
+
+  // `docker run -e HOST=127.0.0.1 -e PORT=N -e SCENARIO=/scenarios/own.yaml -v "$PWD/scenarios:/scenarios:ro"`:
+  // a mounted folder holding a scenario with its own signing key, next to it.
+  const mounted = hostPath(image.root, '/scenarios')
+  mkdirSync(mounted, { recursive: true })
+  copyFileSync(join(REPO, 'keys', 'dev-signing-key.jwk.json'), join(mounted, 'own-key.jwk.json'))
+  writeFileSync(join(mounted, 'own.yaml'), readFileSync(join(REPO, 'scenarios', 'jwt-only.yaml'), 'utf8').replace(/^name: .*$/m, 'name: own\nsigningKey: ./own-key.jwk.json'))
+  const ownPort = String(await freePort())
+  const own = spawnChild(t, argv(image.cmd), { cwd: app, env: { ...env, HOST: '127.0.0.1', PORT: ownPort, SCENARIO: join(mounted, 'own.yaml') } })
+  t.equal(await listening(own), `http://127.0.0.1:${ownPort}`, '-e HOST and -e PORT are honoured')
+  t.match(await (await fetch(`http://127.0.0.1:${ownPort}/__mock/health`)).json(), { scenario: 'own' }, 'the mounted scenario serves')
+  if (image.healthcheck) {
+    const check = spawnChild(t, argv(image.healthcheck.command), { cwd: app, env: { ...env, PORT: ownPort } })
+    t.equal((await check.exited).code, 0, 'the health check follows PORT')
+  }
+  if (outside) {
+    const refused = await fetch(`http://${outside.address}:${ownPort}/__mock/health`).then(() => 'answered', () => 'refused')
+    t.equal(refused, 'refused', 'HOST=127.0.0.1: not reachable from outside')
+  }
+  t.same(await own.stop('SIGTERM'), { code: 0, signal: null })
 })
