@@ -6,12 +6,14 @@
  *
  * Tests never download: the project is installed with `npm ci --offline` from a lockfile made from
  * this repository's own (the same versions, fetched from npm's local cache, which `npm ci` here
- * filled). The tarball is packed from the dist/ that `npm test` has just built.
+ * filled). The tarball is packed, with the package's own pack hooks, from a copy of the files it
+ * ships: the dist/ that `npm test` has just built, with the build step itself made a no-op (a
+ * rebuild would replace dist/ under the tests running beside this one).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import t from 'tap'
 import { listening, REPO, spawnChild } from './spawn.js'
 
@@ -105,9 +107,20 @@ await mock.close()
 
 t.test('packed, installed into a fresh project, used from there', async t => {
   const root = t.testdir({})
-  const packed = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', root], { cwd: REPO, encoding: 'utf8' })) as Array<{ filename: string, files: Array<{ path: string }> }>
+  // The files the package ships (a dry run, without scripts), copied with package.json and the pack hook.
+  const listed = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: REPO, encoding: 'utf8' })) as Array<{ files: Array<{ path: string }> }>
+  const source = join(root, 'source')
+  for (const file of [...(listed[0]?.files ?? []).map(f => f.path), 'scripts/pack-manifest.mjs']) {
+    mkdirSync(dirname(join(source, file)), { recursive: true })
+    cpSync(join(REPO, file), join(source, file))
+  }
+  const manifest = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  manifest.scripts.build = 'node -e 0'
+  writeFileSync(join(source, 'package.json'), JSON.stringify(manifest, null, 2))
+  const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', root], { cwd: source, encoding: 'utf8' })) as Array<{ filename: string, files: Array<{ path: string }> }>
   const tarball = join(root, packed[0]?.filename ?? '')
   const files = (packed[0]?.files ?? []).map(f => f.path)
+  const packedManifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })) as { scripts?: Record<string, string> }
 
   t.test('the tarball is publish-ready', async t => {
     t.ok(files.includes('LICENSE'), 'a LICENSE')
@@ -121,6 +134,9 @@ t.test('packed, installed into a fresh project, used from there', async t => {
       return map.sourcesContent === undefined || map.sourcesContent.length !== map.sources.length
     })
     t.same(dangling, [], 'every source map carries its sources (none points at a file the package lacks)')
+    t.equal(packedManifest.scripts?.prepare, undefined, 'no prepare script: installing the tarball builds nothing')
+    t.equal(JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')).scripts.prepare, 'npm run build', 'the packed tree gets its package.json back')
+    t.notOk(existsSync(join(source, 'package.json.prepack')))
   })
 
   const project = join(root, 'consumer')
@@ -145,7 +161,7 @@ t.test('packed, installed into a fresh project, used from there', async t => {
     return
   }
   t.notMatch(install.stderr, /EBADENGINE/, 'no engine warning on this Node')
-  t.notMatch(install.stdout + install.stderr, /\btsc\b|> ringcentral-mock@.* (prepare|build)/, 'installing runs no build')
+  t.notMatch(install.stdout + install.stderr, /install-scripts|\btsc\b|> ringcentral-mock@.* (prepare|build)/, 'installing runs no build, and has no install script to approve')
   t.ok(readdirSync(join(project, 'node_modules', 'ringcentral-mock', 'dist')).includes('cli.js'))
 
   t.test("the README's embedding example under node's test runner", async t => {
