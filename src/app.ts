@@ -8,12 +8,14 @@ import formbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { extensionRoutes } from './api/extension.js'
 import type { MockContext } from './context.js'
+import { clientErrorHandler } from './client-error.js'
 import { installErrorHandling } from './error-handler.js'
 import { messagingRoutes } from './messaging/routes.js'
 import { authorizeRoutes } from './oauth/authorize.js'
 import { oauthRoutes } from './oauth/routes.js'
 import { redactUrl } from './redact.js'
 import { errorCodesOf } from './control/journal.js'
+import { installControlAccess } from './control/access.js'
 import { installControlHooks } from './control/hooks.js'
 import { openapiRoutes } from './control/openapi-routes.js'
 import { controlRoutes } from './control/routes.js'
@@ -29,11 +31,19 @@ export interface AppOptions {
    */
   validateResponses?: boolean
   onContractViolation?: (violation: ContractViolation) => void
+  /** Hosts the control API answers besides loopback and the `--base-url` host (control/access.ts). */
+  allowedHosts?: readonly string[]
 }
 
 export async function buildApp (ctx: MockContext, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, trustProxy: true, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024 })
+  const app = Fastify({ logger: false, trustProxy: true, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024, clientErrorHandler })
   installErrorHandling(app, ctx)
+  // Before CORS: a control request from another origin is refused before any CORS header is made.
+  installControlAccess(app, ctx, { ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}) })
+  // The control API answers no CORS at all; RingCentral's routes keep theirs.
+  app.addHook('onRoute', route => {
+    if (route.url.startsWith('/__mock')) route.config = { ...route.config, cors: false } as typeof route.config
+  })
   await app.register(formbody)
   // Browser apps call RingCentral directly (RingCentral answers CORS requests), so the mock does too.
   await app.register(cors, {

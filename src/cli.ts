@@ -17,12 +17,16 @@ import { MockContext } from './context.js'
 import { resolveScenario, startMockServer } from './index.js'
 import { loadScenarioFile, ScenarioError } from './scenario/load.js'
 import { shippedScenarioNames } from './scenario/shipped.js'
+import { isLoopback } from './control/access.js'
 
 const USAGE = `Usage:
   ringcentral-mock [--scenario NAME|FILE] [--port N] [--host H] [--base-url URL] [--quiet]
-                   [--max-scenario-bytes N]
+                   [--control-token TOKEN] [--allowed-host HOST]... [--max-scenario-bytes N]
       Serve a scenario (default: the shipped "default"). --port 0 picks a free port (default 0).
-      SCENARIO, PORT, HOST and BASE_URL in the environment stand in for absent flags.
+      --control-token: the control API (/__mock) then needs it (X-Mock-Control-Token header).
+      --allowed-host: a host name the control API answers besides loopback (repeatable).
+      SCENARIO, PORT, HOST, BASE_URL, CONTROL_TOKEN and ALLOWED_HOSTS (comma-separated) in the
+      environment stand in for absent flags.
   ringcentral-mock jwt CREDENTIAL_ID [--scenario NAME|FILE]
       Print that JWT credential and nothing else.
   ringcentral-mock validate NAME|FILE
@@ -72,6 +76,8 @@ function options (args: string[]) {
         'base-url': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         'max-scenario-bytes': { type: 'string' },
+        'control-token': { type: 'string' },
+        'allowed-host': { type: 'string', multiple: true },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' }
       }
@@ -135,6 +141,9 @@ async function main (argv: string[]): Promise<number> {
   const baseUrl = values['base-url'] ?? (env.BASE_URL || undefined)
   if (baseUrl !== undefined && !URL.canParse(baseUrl)) throw new UsageError(`--base-url must be an absolute URL (got ${baseUrl})`)
   const port = Number(portText)
+  const controlToken = values['control-token'] ?? (env.CONTROL_TOKEN || undefined)
+  if (controlToken !== undefined && !/^[\x21-\x7e]{8,512}$/.test(controlToken)) throw new UsageError('--control-token must be 8-512 printable characters without spaces')
+  const allowedHosts = values['allowed-host'] ?? (env.ALLOWED_HOSTS ? env.ALLOWED_HOSTS.split(',') : undefined)
   let server
   try {
     server = await startMockServer({
@@ -143,12 +152,18 @@ async function main (argv: string[]): Promise<number> {
       ...(host !== undefined ? { host } : {}),
       ...(baseUrl !== undefined ? { baseUrl } : {}),
       ...(maxText !== undefined ? { maxScenarioBytes: Number(maxText) } : {}),
+      ...(controlToken !== undefined ? { controlToken } : {}),
+      ...(allowedHosts !== undefined ? { allowedHosts } : {}),
       ...(values.quiet ? {} : { log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) })
     })
   } catch (error) {
     throw listenError(error as NodeJS.ErrnoException, host ?? '127.0.0.1', port) ?? error
   }
   process.stdout.write(banner(server.context, server.url) + '\n')
+  const listenHost = host ?? '127.0.0.1'
+  if (!isLoopback(listenHost.replace(/^\[|\]$/g, '')) && server.context.controlToken === undefined) {
+    process.stderr.write(`ringcentral-mock: warning: listening on ${listenHost} without a control token: anyone who can reach this port can read every credential and password of the scenario and replace it through /__mock (only requests for loopback names and allowed hosts are answered). Set --control-token (or CONTROL_TOKEN) when the port is reachable from other machines.\n`)
+  }
   await new Promise<void>(resolve => {
     const stop = (signal: string) => {
       process.stdout.write(`${signal}: closing\n`)

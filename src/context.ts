@@ -24,6 +24,8 @@ export interface ContextOptions {
   onError?: (error: unknown, where: string) => void
   /** The largest scenario document `PUT /__mock/scenario` accepts (default 64 MiB). */
   maxScenarioBytes?: number
+  /** Required on control API requests; wins over the scenario's `policies.controlToken`. */
+  controlToken?: string
 }
 
 function writeError (error: unknown, where: string): void {
@@ -52,6 +54,7 @@ export class MockContext {
   readonly scenarioLimits: { maxBytes: number }
   readonly #timeSource: TimeSource | undefined
   readonly #onError: (error: unknown, where: string) => void
+  readonly #controlToken: string | undefined
 
   private constructor (loaded: LoadedScenario, world: World, clock: Clock, key: SigningKey, credentials: CredentialBook, options: ContextOptions) {
     this.loaded = loaded
@@ -67,6 +70,12 @@ export class MockContext {
     this.#timeSource = options.timeSource
     this.#onError = options.onError ?? writeError
     this.scenarioLimits = { maxBytes: options.maxScenarioBytes ?? DEFAULT_MAX_SCENARIO_BYTES }
+    this.#controlToken = options.controlToken
+  }
+
+  /** The control token in force: the one given at start, else the scenario's. */
+  get controlToken (): string | undefined {
+    return this.#controlToken ?? this.world.policies.controlToken
   }
 
   static async create (loaded: LoadedScenario, options: ContextOptions = {}): Promise<MockContext> {

@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { OpenAPIV3 } from 'openapi-types'
 import type { MockContext } from './context.js'
 import { createAjv, type DocumentOperation, operationById, operationForRoute, resolveRefs } from './openapi.js'
+import { clip } from './errors.js'
 import { redactUrl } from './redact.js'
 
 export interface ContractViolation {
@@ -169,7 +170,7 @@ export function installContractCheck (app: FastifyInstance, ctx: MockContext, on
   const report = (request: FastifyRequest, status: number, problem: string, operationId?: string): void => {
     const violation: ContractViolation = {
       method: request.method,
-      url: redactUrl(request.url),
+      url: clip(redactUrl(request.url), 300),
       ...(operationId !== undefined ? { operationId } : {}),
       status,
       problem

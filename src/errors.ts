@@ -170,17 +170,45 @@ function fill (template: string, values: Record<string, string | undefined>): st
   return template.replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? '')
 }
 
+/** Longest echo of a request value (a name, a value) in an error; longer ones end in `…`. */
+export const MAX_ECHO = 200
+/** Longest message of an error. */
+export const MAX_MESSAGE = 1000
+
+/** `text`, cut to `max` characters (with `…`) when longer: every value a request can make the mock echo goes through this. */
+export const clip = (text: string, max = MAX_ECHO): string => text.length > max ? `${text.slice(0, max)}…` : text
+
+function clipAll (values: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (values === undefined) return undefined
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(values)) out[name] = clip(value)
+  return out
+}
+
+/** The options with every echoed request value bounded. */
+function bounded (options: RcErrorOptions): RcErrorOptions {
+  const out: RcErrorOptions = { ...options }
+  if (options.parameterName !== undefined) out.parameterName = clip(options.parameterName)
+  if (options.parameterValue !== undefined) out.parameterValue = clip(options.parameterValue)
+  if (options.permissionName !== undefined) out.permissionName = clip(options.permissionName)
+  const template = clipAll(options.template)
+  if (template !== undefined) out.template = template
+  if (options.parameters !== undefined) out.parameters = options.parameters.map(p => ({ parameterName: clip(p.parameterName), parameterValue: clip(p.parameterValue) }))
+  return out
+}
+
 /** A RingCentral error, thrown as a value and rendered by the error handler. */
 export class RcError extends Error {
   readonly code: ErrorCode
   readonly definition: ErrorDefinition
   readonly options: RcErrorOptions
 
-  constructor (code: ErrorCode, options: RcErrorOptions = {}) {
+  constructor (code: ErrorCode, given: RcErrorOptions = {}) {
     const definition: ErrorDefinition = catalogue[code]
+    const options = bounded(given)
     const message = options.message ??
       fill(definition.message, { ...options.template, parameterName: options.parameterName, permissionName: options.permissionName })
-    super(message)
+    super(clip(message, MAX_MESSAGE))
     this.name = 'RcError'
     this.code = code
     this.definition = definition

@@ -65,6 +65,13 @@ export interface StartOptions {
   onContractViolation?: (violation: ContractViolation) => void
   /** Where the clock's real elapsed time comes from (advanced use; default `Date.now`). */
   timeSource?: TimeSource
+  /**
+   * Required on every control API request (`/__mock/*` but `/__mock/health`) when set; wins over
+   * the scenario's `policies.controlToken`. The methods of the returned server need none.
+   */
+  controlToken?: string
+  /** Host names the control API answers besides loopback and `baseUrl`'s (`.example.com` for a domain, `*` for any). */
+  allowedHosts?: readonly string[]
 }
 
 /** The scenario clock, with the checks and messages of `POST /__mock/clock`. */
@@ -120,6 +127,11 @@ export interface MockServer {
   }
   /** With `validateResponses`: the responses that broke the OpenAPI document so far. */
   readonly contractViolations: readonly ContractViolation[]
+  /**
+   * Headers for calling the control API over HTTP (`fetch(\`${mock.url}/__mock/requests\`, { headers: mock.controlHeaders })`):
+   * the control token when one is in force, else none.
+   */
+  readonly controlHeaders: Record<string, string>
   close (): Promise<void>
   /** The underlying fastify instance and context, for advanced use. */
   readonly app: FastifyInstance
@@ -140,9 +152,11 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
     ...(options.timeSource ? { timeSource: options.timeSource } : {}),
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
-    ...(options.maxScenarioBytes !== undefined ? { maxScenarioBytes: options.maxScenarioBytes } : {})
+    ...(options.maxScenarioBytes !== undefined ? { maxScenarioBytes: options.maxScenarioBytes } : {}),
+    ...(options.controlToken !== undefined ? { controlToken: options.controlToken } : {})
   })
   const app = await buildApp(ctx, {
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.validateResponses ? { validateResponses: true } : {}),
     ...(options.onContractViolation ? { onContractViolation: options.onContractViolation } : {})
@@ -201,6 +215,10 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
       }
     },
     get contractViolations () { return contractViolations(app) },
+    get controlHeaders (): Record<string, string> {
+      const token = ctx.controlToken
+      return token !== undefined ? { 'X-Mock-Control-Token': token } : {}
+    },
     close: () => app.close(),
     app,
     context: ctx

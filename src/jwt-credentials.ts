@@ -11,7 +11,7 @@ import { createHash, createPrivateKey, createPublicKey, type JsonWebKey, type Ke
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { JWK } from 'jose'
-import { rc, type RcError } from './errors.js'
+import { clip, rc, type RcError } from './errors.js'
 import type { App, Extension, JwtCredential, World } from './world.js'
 import { PLATFORM_URL } from './world.js'
 import type { Environment } from './scenario/types.js'
@@ -204,7 +204,7 @@ export async function verifyAssertion (
     throw invalid('Invalid JWT: the assertion is not a compact JWS (header.payload.signature)')
   }
   if (typeof header.alg === 'string' && header.alg.startsWith('HS')) throw rc('OAU-347')
-  if (header.alg !== 'RS256') throw rc('OAU-347', { message: `An algorithm which is used for assertion signing is not supported for JWT Bearer grant type: ${String(header.alg)}` })
+  if (header.alg !== 'RS256') throw rc('OAU-347', { message: `An algorithm which is used for assertion signing is not supported for JWT Bearer grant type: ${clip(String(header.alg))}` })
 
   let claims: Partial<CredentialClaims>
   try {
@@ -221,8 +221,8 @@ export async function verifyAssertion (
   if (claims.aud !== expectedAud) {
     const other = (Object.keys(PLATFORM_URL) as Environment[]).find(env => tokenUrl(env) === claims.aud)
     throw invalid(other
-      ? `Invalid JWT: this is a ${other} credential (aud ${String(claims.aud)}) but this server is ${world.environment}; a JWT for one environment cannot be used in the other`
-      : `Invalid JWT: audience ${JSON.stringify(claims.aud)} is not this environment's token endpoint ${expectedAud}`)
+      ? `Invalid JWT: this is a ${other} credential (aud ${clip(String(claims.aud))}) but this server is ${world.environment}; a JWT for one environment cannot be used in the other`
+      : `Invalid JWT: audience ${clip(JSON.stringify(claims.aud) ?? 'undefined')} is not this environment's token endpoint ${expectedAud}`)
   }
   if (typeof claims.exp === 'number' && claims.exp * 1000 <= now) {
     throw invalid(`Invalid JWT: the credential expired at ${new Date(claims.exp * 1000).toISOString()}`)

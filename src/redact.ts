@@ -13,7 +13,7 @@ export const REDACTED = '[redacted]'
 /** Query, form and JSON field names whose values are secrets. */
 const SECRET_NAMES: ReadonlySet<string> = new Set([
   'access_token', 'refresh_token', 'id_token', 'ws_access_token', 'token', 'code', 'code_verifier',
-  'assertion', 'client_assertion', 'password', 'client_secret', 'verificationtoken', 'validationtoken'
+  'assertion', 'client_assertion', 'password', 'client_secret', 'verificationtoken', 'validationtoken', 'controltoken'
 ])
 
 /** Headers whose values are secrets (lower case). `authorization` keeps its scheme. */

@@ -48,6 +48,7 @@ export interface Policies {
   maxSessionsPerUser: number
   rateLimits: RateLimitPolicy
   journalLimit: number
+  controlToken?: string
 }
 
 export class World {
@@ -77,7 +78,8 @@ export class World {
         windowSeconds: p.rateLimits?.windowSeconds ?? 60,
         penaltySeconds: p.rateLimits?.penaltySeconds ?? 60
       },
-      journalLimit: p.journalLimit ?? 1000
+      journalLimit: p.journalLimit ?? 1000,
+      ...(p.controlToken !== undefined ? { controlToken: p.controlToken } : {})
     }
     let numberId = 0
     for (const spec of scenario.accounts) {

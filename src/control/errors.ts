@@ -16,7 +16,7 @@ export class ControlError extends Error {
   readonly problems: ScenarioProblem[] | undefined
 
   constructor (status: number, error: ControlErrorKind, message: string, problems?: ScenarioProblem[]) {
-    super(message)
+    super(message.length > 2000 ? `${message.slice(0, 2000)}…` : message)
     this.name = 'ControlError'
     this.status = status
     this.error = error

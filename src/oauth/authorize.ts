@@ -18,8 +18,9 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { MockContext } from '../context.js'
 import { routeSchema } from '../openapi.js'
-import { rc, RcError } from '../errors.js'
+import { clip, rc, RcError } from '../errors.js'
 import { GRANT } from '../scenario/types.js'
+import { secretEquals } from '../secret.js'
 import type { App } from '../world.js'
 import { CODE_TTL_MS, type ChallengeMethod } from './codes.js'
 import { type Form, readForm } from './form.js'
@@ -31,6 +32,9 @@ const CARRIED = [
   'response_type', 'client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method',
   'display', 'prompt', 'ui_locales', 'brand_id', 'nonce'
 ] as const
+
+/** The longest authorization-request parameter accepted (RFC 6749 sets none; browsers cut URLs long before this matters). */
+const MAX_PARAMETER = 2048
 
 interface Client {
   app: App
@@ -80,12 +84,12 @@ function resolveClient (ctx: MockContext, params: Form): Client {
 function checkRequest (app: App, params: Form): RedirectError | undefined {
   const responseType = params.response_type
   if (responseType === undefined) return { error: 'invalid_request', description: 'Mandatory parameter [response_type] not specified' }
-  if (responseType !== 'code') return { error: 'unsupported_response_type', description: `Unsupported response type: ${responseType} (only "code" is supported)` }
+  if (responseType !== 'code') return { error: 'unsupported_response_type', description: `Unsupported response type: ${clip(responseType)} (only "code" is supported)` }
   if (!app.grantTypes.includes(GRANT.authorizationCode)) return { error: 'unauthorized_client', description: 'Unauthorized for this grant type' }
   const challenge = params.code_challenge
   const method = params.code_challenge_method
   if (method !== undefined && method !== 'plain' && method !== 'S256') {
-    return { error: 'invalid_request', description: `Parameter [code_challenge_method] value is invalid: ${method} (use S256 or plain)` }
+    return { error: 'invalid_request', description: `Parameter [code_challenge_method] value is invalid: ${clip(method)} (use S256 or plain)` }
   }
   if (challenge === undefined) {
     if (method !== undefined) return { error: 'invalid_request', description: 'code_challenge_method was given without code_challenge' }
@@ -146,8 +150,8 @@ export async function authorizeRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
       const status = error.status('oauth')
       const registered = form.client_id !== undefined ? ctx.world.app(form.client_id)?.redirectUris : undefined
       const details: Array<[string, string]> = []
-      if (form.client_id !== undefined) details.push(['client_id', form.client_id])
-      if (form.redirect_uri !== undefined) details.push(['redirect_uri in the request', form.redirect_uri])
+      if (form.client_id !== undefined) details.push(['client_id', clip(form.client_id)])
+      if (form.redirect_uri !== undefined) details.push(['redirect_uri in the request', clip(form.redirect_uri, 2048)])
       if (registered) details.push(['Registered redirect URIs', registered.length > 0 ? registered.join('\n') : '(none)'])
       return sendHtml(reply, status, renderErrorPage({
         status,
@@ -203,6 +207,12 @@ export async function authorizeRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
 
   /** Validates a request; answers with the error redirect, or hands over to `next`. */
   function start (reply: FastifyReply, params: Form, next: (client: Client) => FastifyReply): FastifyReply {
+    // Values that go back in the redirect (state) or into the page are bounded; a longer one is
+    // refused here, never sent back in a Location header no client can read.
+    for (const name of CARRIED) {
+      const value = params[name]
+      if (value !== undefined && value.length > MAX_PARAMETER) throw rc('CMN-101', { parameterName: name, message: `Parameter [${name}] value is invalid: longer than ${MAX_PARAMETER} characters` })
+    }
     const client = resolveClient(ctx, params)
     const problem = checkRequest(client.app, params)
     if (problem) {
@@ -228,7 +238,8 @@ export async function authorizeRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
         return page(reply, client, form, 400, { ...keep, error: 'Enter your email or phone number and your password.' })
       }
       const owner = ctx.world.resolveUsername(username, extension)
-      if (!owner?.password || owner.password !== password) {
+      const matches = secretEquals(password, owner?.password ?? '')
+      if (owner?.password === undefined || !matches) {
         return page(reply, client, form, 401, { ...keep, error: 'The username or password is incorrect. Check them and try again.' })
       }
       const method: ChallengeMethod = form.code_challenge_method === 'S256' ? 'S256' : 'plain'

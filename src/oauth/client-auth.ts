@@ -6,6 +6,7 @@
  * `client_id`), so a body `client_id` that agrees with Basic is accepted.
  */
 import { rc } from '../errors.js'
+import { secretEquals } from '../secret.js'
 import type { App, World } from '../world.js'
 
 const invalidClient = (clientId: string) => rc('OAU-153', {
@@ -46,7 +47,7 @@ export function authenticateClient (world: World, authorization: string | undefi
     const app = world.app(basic.id)
     if (!app) throw invalidClient(basic.id)
     if (bodyClientId !== undefined && bodyClientId !== basic.id) throw invalidClient(bodyClientId)
-    if ((app.clientSecret ?? '') !== basic.secret) throw rc('OAU-146')
+    if (!secretEquals(basic.secret, app.clientSecret ?? '')) throw rc('OAU-146')
     return app
   }
   if (authorization !== undefined && bodyClientId === undefined) {

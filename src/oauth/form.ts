@@ -3,7 +3,7 @@
  * a repeated parameter is refused (OAU-111), and empty values count as absent.
  */
 import type { FastifyRequest } from 'fastify'
-import { rc } from '../errors.js'
+import { clip, rc } from '../errors.js'
 
 export type Form = Readonly<Record<string, string | undefined>>
 
@@ -13,7 +13,7 @@ export function readForm (request: FastifyRequest): Form {
   if (body === undefined || body === null || body === '') return {}
   if (type === undefined || !/^application\/x-www-form-urlencoded\b/i.test(type)) {
     throw rc('CMN-415', {
-      message: `Unsupported Media Type: send the parameters as application/x-www-form-urlencoded (got ${type ?? 'no Content-Type'})`,
+      message: `Unsupported Media Type: send the parameters as application/x-www-form-urlencoded (got ${type !== undefined ? clip(type, 100) : 'no Content-Type'})`,
       oauthError: 'invalid_request'
     })
   }

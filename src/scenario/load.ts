@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import { clip } from '../errors.js'
 import { didYouMean } from '../suggest.js'
 import { resolveScenarioRef, shippedScenarioNames, shippedScenarioPath } from './shipped.js'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
@@ -92,7 +93,7 @@ const FORMAT_HINTS: Record<string, string> = {
 function describe (error: ErrorObject, data: unknown): ScenarioProblem {
   let path = jsonPointerToPath(error.instancePath)
   const got = valueAt(data, error.instancePath)
-  const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`
+  const shown = got === undefined ? '' : ` (got ${clip(JSON.stringify(got) ?? String(got), 100)})`
   const p = error.params as Record<string, unknown>
   switch (error.keyword) {
     case 'required':

@@ -72,6 +72,7 @@ export interface PoliciesSpec {
     penaltySeconds?: number
   }
   journalLimit?: number
+  controlToken?: string
 }
 
 /** RingCentral user permissions the messaging routes check, and how far each reaches. */

@@ -6,11 +6,11 @@ import { build } from '../helper.js'
 
 t.test('GET /__mock/openapi.json and /__mock/openapi.yaml', async t => {
   const h = await build(t)
-  const json = await h.app.inject({ url: '/__mock/openapi.json', headers: { host: 'mock.test:9000' } })
+  const json = await h.app.inject({ url: '/__mock/openapi.json', headers: { host: '127.0.0.1:9000' } })
   t.equal(json.statusCode, 200)
   t.match(json.headers['content-type'], /^application\/json/)
   const served = json.json()
-  t.same(served.servers, [{ url: 'http://mock.test:9000', description: 'This mock' }], 'servers names the address asked')
+  t.same(served.servers, [{ url: 'http://127.0.0.1:9000', description: 'This mock' }], 'servers names the address asked')
   t.same({ ...served, servers: document.servers }, JSON.parse(JSON.stringify(document)), 'otherwise the document itself')
 
   const yaml = await h.app.inject('/__mock/openapi.yaml')

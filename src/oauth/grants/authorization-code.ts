@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto'
 import { rc } from '../../errors.js'
+import { secretEquals } from '../../secret.js'
 import { GRANT } from '../../scenario/types.js'
 import type { AuthorizationCode } from '../codes.js'
 import { type Form, required } from '../form.js'
@@ -38,10 +39,10 @@ export function checkPkce (code: AuthorizationCode, form: Form): void {
       message: 'Parameter [code_verifier] value is invalid: it must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1)'
     })
   }
-  if (code.method === 'S256' && s256(verifier) !== code.challenge) {
+  if (code.method === 'S256' && !secretEquals(s256(verifier), code.challenge)) {
     throw invalidCode('code_verifier does not match code_challenge (S256: BASE64URL(SHA256(code_verifier)) differs from code_challenge)')
   }
-  if (code.method === 'plain' && verifier !== code.challenge) {
+  if (code.method === 'plain' && !secretEquals(verifier, code.challenge)) {
     throw invalidCode('code_verifier does not match code_challenge (plain: code_verifier differs from code_challenge)')
   }
 }

@@ -1,6 +1,7 @@
 /** grant_type=password (resource owner password credentials; ended by RingCentral on 2024-03-31). */
 import { rc } from '../../errors.js'
 import { GRANT } from '../../scenario/types.js'
+import { secretEquals } from '../../secret.js'
 import { required } from '../form.js'
 import type { Grant } from './types.js'
 
@@ -12,7 +13,9 @@ export const password: Grant = {
     const username = required(form, 'username')
     const secret = required(form, 'password')
     const owner = ctx.world.resolveUsername(username, form.extension)
-    if (!owner?.password || owner.password !== secret) throw rc('OAU-140')
+    // Compared even when there is no such user, so a refusal takes as long either way.
+    const matches = secretEquals(secret, owner?.password ?? '')
+    if (owner?.password === undefined || !matches) throw rc('OAU-140')
     return ctx.sessions.issue({ owner, app, grant: GRANT.password, ttls, ...endpoint(form) }, now)
   }
 }
