@@ -11,6 +11,8 @@ import type { MockContext } from './context.js'
 import { clientErrorHandler } from './client-error.js'
 import { installErrorHandling } from './error-handler.js'
 import { messagingRoutes } from './messaging/routes.js'
+import { installGateway } from './events/gateway.js'
+import { subscriptionRoutes } from './events/routes.js'
 import { authorizeRoutes } from './oauth/authorize.js'
 import { oauthRoutes } from './oauth/routes.js'
 import { redactUrl } from './redact.js'
@@ -78,6 +80,12 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   await app.register(authorizeRoutes, { ctx })
   await app.register(extensionRoutes, { ctx })
   await app.register(messagingRoutes, { ctx })
+  await app.register(subscriptionRoutes, { ctx })
+  installGateway(app, ctx)
+  app.addHook('onClose', (_instance, done) => {
+    ctx.close()
+    done()
+  })
   return app
 }
 

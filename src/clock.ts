@@ -2,8 +2,10 @@
  * The scenario clock: the mock's one source of time.
  *
  * It starts at the scenario's `clock.start` (or the real time), then either runs at real speed or
- * stays frozen, and can be set or advanced at run time. Every expiry in the mock is a lazy
- * comparison against `now()`; nothing waits on a timer, so moving the clock moves everything.
+ * stays frozen, and can be set or advanced at run time. Expiries are lazy comparisons against
+ * `now()`; what must *happen* at a clock time (an event's delivery, a retry, a WebSocket timeout)
+ * is a task of the scheduler (events/scheduler.ts), which runs it when the clock reaches it: at
+ * once when the clock is moved past it, or on a real timer while the clock runs.
  */
 
 export type TimeSource = () => number
@@ -24,6 +26,7 @@ export class Clock {
   /** What the clock showed when it was created: the scenario's start. */
   readonly origin: number
   readonly #source: TimeSource
+  readonly #listeners = new Set<() => void>()
   /** Clock reading at `#anchor` (source time). */
   #pinned: number
   #anchor: number
@@ -57,6 +60,16 @@ export class Clock {
     }
     this.#pinned = epochMs
     this.#anchor = this.#source()
+    for (const listener of this.#listeners) listener()
+  }
+
+  /**
+   * Calls `listener` after every set, advance, freeze and resume: what is due on the scenario
+   * clock (deliveries, retries, WebSocket timeouts) runs then. Returns the unsubscribe function.
+   */
+  onChange (listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
   }
 
   advance (seconds: number): void {
@@ -64,13 +77,15 @@ export class Clock {
   }
 
   freeze (): void {
-    this.set(this.now())
+    const now = this.now()
     this.#frozen = true
+    this.set(now)
   }
 
   resume (): void {
     this.set(this.now())
     this.#frozen = false
+    for (const listener of this.#listeners) listener()
   }
 }
 

@@ -13,6 +13,7 @@ import { World } from './world.js'
 import { Journal } from './control/journal.js'
 import { RateLimiter } from './control/rate-limit.js'
 import { RuleBook } from './control/rules.js'
+import { EventHub } from './events/hub.js'
 import { redactUrl } from './redact.js'
 
 export interface ContextOptions {
@@ -47,6 +48,10 @@ export class MockContext {
   rules: RuleBook
   /** What was asked and answered, bounded. */
   journal: Journal
+  /** Subscriptions, events and their delivery (webhooks, WebSockets), on the scenario clock. */
+  events: EventHub
+  /** The mock's own URL once it listens (startMockServer sets it), for `uri`s in event bodies. */
+  selfUrl: string | undefined
   rateLimiter: RateLimiter
   /** The public URL for absolute `uri` fields; default: each request's own origin. */
   baseUrl?: string
@@ -62,10 +67,11 @@ export class MockContext {
     this.clock = clock
     this.key = key
     this.credentials = credentials
-    this.sessions = new SessionStore(world.policies)
+    this.sessions = new SessionStore(world.policies, session => this.events.sessionEnded(session))
     this.messages = new MessageStore(loaded.scenario.messaging)
     this.rules = new RuleBook(loaded.scenario.rules)
     this.journal = new Journal(world.policies.journalLimit)
+    this.events = this.#hub()
     this.rateLimiter = new RateLimiter(world.policies.rateLimits)
     this.#timeSource = options.timeSource
     this.#onError = options.onError ?? writeError
@@ -107,12 +113,31 @@ export class MockContext {
     this.clock = parts.clock
     this.key = parts.key
     this.credentials = parts.credentials
-    this.sessions = new SessionStore(parts.world.policies)
+    this.events.close()
+    this.sessions = new SessionStore(parts.world.policies, session => this.events.sessionEnded(session))
     this.messages = new MessageStore(loaded.scenario.messaging)
     this.codes = new CodeStore()
     this.rules = new RuleBook(loaded.scenario.rules)
     this.journal = new Journal(parts.world.policies.journalLimit, this.journal.nextId)
     this.rateLimiter = new RateLimiter(parts.world.policies.rateLimits)
+    this.events = this.#hub()
+  }
+
+  #hub (): EventHub {
+    return new EventHub({
+      world: this.world,
+      clock: this.clock,
+      messages: this.messages,
+      messaging: this.loaded.scenario.messaging,
+      policies: this.world.policies.events,
+      onError: error => this.reportError(error),
+      baseUrl: () => this.baseUrl ?? this.selfUrl ?? 'http://localhost'
+    })
+  }
+
+  /** Stops what runs on its own (timers, sockets): the mock is shutting down. */
+  close (): void {
+    this.events.close()
   }
 
   now (): number {

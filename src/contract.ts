@@ -14,7 +14,7 @@ import type { ValidateFunction } from 'ajv'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { OpenAPIV3 } from 'openapi-types'
 import type { MockContext } from './context.js'
-import { createAjv, type DocumentOperation, operationById, operationForRoute, resolveRefs } from './openapi.js'
+import { createAjv, dialectOfOperation, type DocumentOperation, operationById, operationForRoute, resolveRefs } from './openapi.js'
 import { clip } from './errors.js'
 import { redactUrl } from './redact.js'
 
@@ -83,7 +83,7 @@ function parse (body: string | Buffer): { ok: true, value: unknown } | { ok: fal
 
 /** The error schema of the operation's dialect (for rule-injected errors). */
 function errorSchemaOf (op: DocumentOperation): object {
-  const name = op.path.startsWith('/restapi/oauth/') ? 'OAuthError' : 'ApiError'
+  const name = dialectOfOperation(op) === 'oauth' ? 'OAuthError' : 'ApiError'
   return resolveRefs({ $ref: `#/components/schemas/${name}` })
 }
 

@@ -138,7 +138,23 @@ export const catalogue = {
   'MSG-338': { status: 400, message: 'Message size limit exceeded', evidence: 'V' },
   'MSG-365': { status: 400, message: 'Parameters [country.id] and [country.isoCode] can not be specified simultaneously', evidence: 'V' },
   'MSG-380': { status: 403, message: 'The MMS feature is not available', evidence: 'V' },
-  'MSG-381': { status: 400, message: 'Exceeded maximum number of recipients for a Group MMS: [10]', evidence: 'V' }
+  'MSG-381': { status: 400, message: 'Exceeded maximum number of recipients for a Group MMS: [10]', evidence: 'V' },
+
+  // --- Subscriptions (docs/fidelity.md, Events) -------------------------------------------
+  // Codes and messages from the 2021 spec's x-error-codes for createSubscription and RingCentral's
+  // error table; SUB-515 and SUB-528 from an older RingCentral Swagger (wording adapted to the transport).
+  'OAU-232': { status: 400, message: 'Extension not found', evidence: 'V' },
+  'SUB-405': { status: 403, message: 'Not allowed subscribe for messages to other extensions', evidence: 'V' },
+  'SUB-406': { status: 403, message: 'Not allowed subscribe for events to extensions of other account', evidence: 'V' },
+  'SUB-505': { status: 403, message: 'Subscriptions limit exceeded', evidence: 'V' },
+  'SUB-508': { status: 400, message: 'Invalid event filters', evidence: 'V' },
+  'SUB-515': { status: 400, message: 'Subscription containing only reminder filter is not allowed', evidence: 'O' },
+  'SUB-516': { status: 400, message: 'Invalid reminder parameters', evidence: 'V' },
+  'SUB-520': { status: 400, message: 'Validation Token is not returned', evidence: 'V' },
+  'SUB-521': { status: 400, message: 'WebHook is not reachable', evidence: 'V' },
+  'SUB-523': { status: 400, message: 'HTTPS is required', evidence: 'V' },
+  'SUB-525': { status: 400, message: 'WebHook server response is invalid', evidence: 'V' },
+  'SUB-528': { status: 403, message: '[${permissionName}] application permission is required for [${transport}] transport', evidence: 'O' }
 } as const satisfies Record<string, ErrorDefinition>
 
 export type ErrorCode = keyof typeof catalogue

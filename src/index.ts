@@ -18,8 +18,10 @@ import { MockContext } from './context.js'
 import { checkScenario, defaultScenarioPath, loadScenarioFile, ruleValidator, ScenarioError, type LoadedScenario } from './scenario/load.js'
 import { checkRule, describeRule, type RuleRecord, type RuleSpec } from './control/rules.js'
 import { type ClockTime, moveClock } from './control/clock-control.js'
-import { describeMessage, describeSession, type MockSessionRecord, type OutboxMessageRecord } from './control/describe.js'
-import { conflict } from './control/errors.js'
+import { describeMessage, describeSession, describeSubscription, describeWsSession, type MockSessionRecord, type MockSubscriptionRecord, type MockWebSocketRecord, type OutboxMessageRecord } from './control/describe.js'
+import { badRequest, conflict, ControlError, notFound } from './control/errors.js'
+import type { DeliveryFilter, DeliveryRecord } from './events/deliveries.js'
+import { InboundError } from './events/hub.js'
 import { checkJournalFilter, type JournalEntry, type JournalFilter } from './control/journal.js'
 import type { OutboxFilter } from './messaging/message-store.js'
 import { operationIds } from './operations.js'
@@ -32,12 +34,23 @@ export type { JournalEntry, JournalFilter, JournalMessage } from './control/jour
 export type { OutboxFilter } from './messaging/message-store.js'
 export type { MockSessionRecord, OutboxMessageRecord } from './control/describe.js'
 export type { ClockTime } from './control/clock-control.js'
+export type { MockSubscriptionRecord, MockWebSocketRecord } from './control/describe.js'
+export type { DeliveryFilter, DeliveryRecord } from './events/deliveries.js'
 export { ControlError } from './control/errors.js'
 export type { OperationId } from './operations.js'
 export type { ErrorCode } from './errors.js'
 export { RcError } from './errors.js'
 export type { ContractViolation } from './contract.js'
 export { shippedScenarioNames, shippedScenarioPath } from './scenario/shipped.js'
+
+/** An inbound SMS, as `POST /__mock/inbound-sms` takes it. */
+export interface InboundSms {
+  from: string
+  /** A number an extension of the scenario owns. */
+  to: string
+  text?: string
+  attachments?: Array<{ contentType: string, content: string, fileName?: string }>
+}
 
 export interface StartOptions {
   /**
@@ -115,10 +128,44 @@ export interface MockServer {
     get (id: number): JournalEntry | undefined
     clear (): void
   }
-  /** The outbox: every SMS sent, with its status now. */
+  /** The message store: every SMS sent and received, with its status now. */
   readonly messages: {
     list (filter?: OutboxFilter): OutboxMessageRecord[]
+    /** Makes a sent message that is not final yet fail now (`DeliveryFailed` by default), firing its event. */
+    fail (id: number, failure?: { status?: 'DeliveryFailed' | 'SendingFailed', errorCode?: string }): OutboxMessageRecord
     clear (): void
+  }
+  /** An inbound SMS from any number to a number of the scenario, with its events (as `POST /__mock/inbound-sms`). */
+  inboundSms (message: InboundSms): OutboxMessageRecord
+  /** Every subscription, of every user and app. */
+  readonly subscriptions: {
+    list (): MockSubscriptionRecord[]
+    get (id: string): MockSubscriptionRecord | undefined
+    /** Blacklists a webhook subscription, as RingCentral does after its receiver failed long enough. */
+    blacklist (id: string, reason?: string): MockSubscriptionRecord
+    /** The next `times` deliveries fail as if the receiver answered `status` (or never answered). */
+    fail (id: string, fault?: { kind?: 'error' | 'timeout', status?: number, times?: number }): MockSubscriptionRecord
+  }
+  /** The delivery log: every webhook POST, validation and WebSocket notification. */
+  readonly deliveries: {
+    list (filter?: DeliveryFilter): DeliveryRecord[]
+    /**
+     * The first attempt matching `filter`, now or as soon as it happens (give `after: mock.deliveries.lastId`
+     * to wait for the next one); rejects after `timeoutMs` (default 5000) of real time.
+     */
+    wait (filter?: DeliveryFilter, options?: { timeoutMs?: number }): Promise<DeliveryRecord>
+    readonly lastId: number
+    clear (): void
+  }
+  /** WebSocket sessions, and faults to put on them. */
+  readonly websockets: {
+    list (): MockWebSocketRecord[]
+    /** Drops the connection without a close frame (a network failure); the session can be recovered. */
+    drop (id: string): void
+    /** WSG-902 (idle, the default) or WSG-903 (absolute) now. */
+    timeout (id: string, kind?: 'idle' | 'absolute'): void
+    /** The next recovery of this session fails (WSG-1005): the client has to subscribe again. */
+    failNextRecovery (id: string): void
   }
   /** Live OAuth sessions. */
   readonly sessions: {
@@ -167,6 +214,7 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
   const port = typeof address === 'object' && address ? address.port : 0
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
   const url = `http://${shownHost}:${port}`
+  ctx.selfUrl = url
   // ctx.clock is replaced when the scenario reloads: every call reads the current one.
   const clock: MockClock = {
     now: () => ctx.now(),
@@ -204,7 +252,71 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
     },
     messages: {
       list: (filter) => ctx.messages.outbox(filter).map(m => describeMessage(m, ctx.now())),
+      fail (id, failure = {}) {
+        const message = ctx.messages.byId(id)
+        if (!message) throw notFound(`message ${id}`)
+        const status = failure.status ?? 'DeliveryFailed'
+        const errorCode = failure.errorCode ?? (status === 'SendingFailed' ? 'SMS-RC-410' : 'SMS-CAR-411')
+        if (!ctx.events.failMessage(message, { status, errorCode })) throw conflict(`message ${id} is final already`)
+        return describeMessage(message, ctx.now())
+      },
       clear: () => ctx.messages.clear()
+    },
+    inboundSms (message) {
+      try {
+        return describeMessage(ctx.events.inbound(message), ctx.now())
+      } catch (error) {
+        if (error instanceof InboundError) throw badRequest(error.message)
+        throw error
+      }
+    },
+    subscriptions: {
+      list: () => ctx.events.all().map(s => describeSubscription(ctx.events, s, url)),
+      get (id) {
+        const subscription = ctx.events.get(id)
+        return subscription ? describeSubscription(ctx.events, subscription, url) : undefined
+      },
+      blacklist (id, reason = 'Webhook responses with code: [503], reason: [Service Unavailable]') {
+        const subscription = ctx.events.get(id)
+        if (!subscription) throw notFound(`subscription ${id}`)
+        ctx.events.blacklist(subscription, reason)
+        return describeSubscription(ctx.events, subscription, url)
+      },
+      fail (id, fault = {}) {
+        const subscription = ctx.events.get(id)
+        if (!subscription) throw notFound(`subscription ${id}`)
+        for (let i = 0; i < (fault.times ?? 1); i++) subscription.faults.push({ kind: fault.kind ?? 'error', status: fault.status ?? 503 })
+        return describeSubscription(ctx.events, subscription, url)
+      }
+    },
+    deliveries: {
+      list: (filter) => ctx.events.deliveries.list(filter),
+      async wait (filter = {}, options = {}) {
+        const timeoutMs = options.timeoutMs ?? 5000
+        const record = await ctx.events.deliveries.wait(filter, timeoutMs)
+        if (!record) throw new ControlError(408, 'bad_request', `no delivery matching ${JSON.stringify(filter)} within ${timeoutMs} ms`)
+        return record
+      },
+      get lastId () { return ctx.events.deliveries.lastId },
+      clear: () => ctx.events.deliveries.clear()
+    },
+    websockets: {
+      list: () => [...ctx.events.ws.sessions.values()].map(s => describeWsSession(s, ctx.world.policies.events.websocket.recoveryTimeoutSeconds)),
+      drop (id) {
+        const session = ctx.events.ws.sessions.get(id)
+        if (!session?.connection?.open) throw notFound(`connected WebSocket session ${id}`)
+        session.connection.socket.terminate()
+      },
+      timeout (id, kind = 'idle') {
+        const session = ctx.events.ws.sessions.get(id)
+        if (!session?.connection?.open) throw notFound(`connected WebSocket session ${id}`)
+        ctx.events.ws.timeout(session, kind)
+      },
+      failNextRecovery (id) {
+        const session = ctx.events.ws.sessions.get(id)
+        if (!session) throw notFound(`WebSocket session ${id}`)
+        session.failNextRecovery = true
+      }
     },
     sessions: {
       list: () => [...ctx.sessions.sessions()].map(session => describeSession(session, ctx.now())),

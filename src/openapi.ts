@@ -152,6 +152,14 @@ export function operationById (id: string): DocumentOperation {
   return op
 }
 
+/**
+ * The error dialect an operation answers in: OAuth bodies under `/restapi/oauth/`, except for
+ * operations authenticated with a bearer token (the WebSocket token), which answer as the REST API.
+ */
+export function dialectOfOperation (op: DocumentOperation): 'oauth' | 'api' {
+  return op.path.startsWith('/restapi/oauth/') && !(op.operation.security ?? []).some(s => 'bearer' in s) ? 'oauth' : 'api'
+}
+
 /** The operation a fastify route (method and route path, `:param` form) serves, if documented. */
 export function operationForRoute (method: string, route: string): DocumentOperation | undefined {
   return byRoute.get(`${method.toUpperCase()} ${route}`)

@@ -26,7 +26,14 @@ export const operations = {
   createSMSMessage: { methods: ['POST'], path: `${EXT}/sms`, group: 'Medium', appPermission: 'SMS' },
   listMessages: { methods: ['GET'], path: `${EXT}/message-store`, group: 'Light', appPermission: 'ReadMessages' },
   readMessage: { methods: ['GET'], path: `${EXT}/message-store/:messageId`, group: 'Light', appPermission: 'ReadMessages' },
-  readMessageContent: { methods: ['GET'], path: `${EXT}/message-store/:messageId/content/:attachmentId`, group: 'Medium', appPermission: 'ReadMessages' }
+  readMessageContent: { methods: ['GET'], path: `${EXT}/message-store/:messageId/content/:attachmentId`, group: 'Medium', appPermission: 'ReadMessages' },
+  createSubscription: { methods: ['POST'], path: '/restapi/v1.0/subscription', group: 'Medium' },
+  listSubscriptions: { methods: ['GET'], path: '/restapi/v1.0/subscription', group: 'Light' },
+  readSubscription: { methods: ['GET'], path: '/restapi/v1.0/subscription/:subscriptionId', group: 'Light' },
+  updateSubscription: { methods: ['PUT'], path: '/restapi/v1.0/subscription/:subscriptionId', group: 'Medium' },
+  deleteSubscription: { methods: ['DELETE'], path: '/restapi/v1.0/subscription/:subscriptionId', group: 'Medium' },
+  renewSubscription: { methods: ['POST'], path: '/restapi/v1.0/subscription/:subscriptionId/renew', group: 'Light' },
+  authWsToken: { methods: ['POST'], path: '/restapi/oauth/wstoken', group: 'Auth', appPermission: 'WebSocket' }
 } as const satisfies Record<string, Operation>
 
 export type OperationId = keyof typeof operations

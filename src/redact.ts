@@ -19,7 +19,7 @@ const SECRET_NAMES: ReadonlySet<string> = new Set([
 /** Headers whose values are secrets (lower case). `authorization` keeps its scheme. */
 const SECRET_HEADERS: ReadonlySet<string> = new Set([
   'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-mock-control-token',
-  'verification-token', 'validation-token'
+  'verification-token', 'validation-token', 'x-mock-ws-session'
 ])
 
 function decodeOnce (text: string): string {

@@ -4,6 +4,7 @@
 import type { AccountSpec, AppSpec, Environment, ExtensionSpec, GrantType, JwtCredentialSpec, PhoneNumberSpec, Scenario } from './scenario/types.js'
 import { GRANT } from './scenario/types.js'
 import { DEFAULT_LIMITS, type RateLimitPolicy } from './control/rate-limit.js'
+import { DEFAULT_EVENT_POLICIES, type EventPolicies } from './events/policies.js'
 
 export const PLATFORM_URL: Record<Environment, string> = {
   production: 'https://platform.ringcentral.com',
@@ -49,6 +50,7 @@ export interface Policies {
   rateLimits: RateLimitPolicy
   journalLimit: number
   controlToken?: string
+  events: EventPolicies
 }
 
 export class World {
@@ -79,7 +81,12 @@ export class World {
         penaltySeconds: p.rateLimits?.penaltySeconds ?? 60
       },
       journalLimit: p.journalLimit ?? 1000,
-      ...(p.controlToken !== undefined ? { controlToken: p.controlToken } : {})
+      ...(p.controlToken !== undefined ? { controlToken: p.controlToken } : {}),
+      events: {
+        subscriptionsPerUser: p.subscriptionsPerUser ?? DEFAULT_EVENT_POLICIES.subscriptionsPerUser,
+        webhooks: { ...DEFAULT_EVENT_POLICIES.webhooks, ...p.webhooks },
+        websocket: { ...DEFAULT_EVENT_POLICIES.websocket, ...p.websocket }
+      }
     }
     let numberId = 0
     for (const spec of scenario.accounts) {

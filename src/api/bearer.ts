@@ -6,8 +6,16 @@ import type { FastifyRequest } from 'fastify'
 import type { MockContext } from '../context.js'
 import { rc } from '../errors.js'
 import type { Session } from '../oauth/sessions.js'
+import { INTERNAL_HEADER, internalSession } from '../events/ws-sessions.js'
 
 export function authenticate (ctx: MockContext, request: FastifyRequest): Session {
+  // A REST call a client made over its WebSocket: the socket's session is the authentication.
+  const overSocket = request.headers[INTERNAL_HEADER]
+  if (overSocket !== undefined) {
+    const ws = internalSession(ctx, overSocket)
+    if (ws && !ws.ended && !ws.oauth.ended) return ws.oauth
+    if (ws) throw rc('OAU-213')
+  }
   const header = request.headers.authorization
   if (header === undefined || header === '') {
     const query = (request.query as Record<string, unknown>).access_token

@@ -3,8 +3,11 @@
  * typed records. The shapes are the OpenAPI document's `MockSession` and `OutboxMessage`.
  */
 import { toIso } from '../clock.js'
-import { stateAt, type MessageStatus, type StoredMessage } from '../messaging/message-store.js'
+import { stateAt, type MessageDirection, type MessageStatus, type StoredMessage } from '../messaging/message-store.js'
 import type { Session } from '../oauth/sessions.js'
+import type { EventHub, Subscription } from '../events/hub.js'
+import { subscriptionInfo } from '../events/routes.js'
+import type { WsSession } from '../events/ws-sessions.js'
 
 export interface MockSessionRecord {
   id: string
@@ -26,7 +29,9 @@ export interface MockSessionRecord {
 export interface OutboxMessageRecord {
   id: number
   accountId: string
+  /** The extension whose store holds it (the sender, or for an inbound message the receiver). */
   extensionId: string
+  direction: MessageDirection
   from: string
   to: string[]
   text: string
@@ -34,6 +39,7 @@ export interface OutboxMessageRecord {
   attachments: number
   creationTime: string
   messageStatus: MessageStatus
+  readStatus: 'Read' | 'Unread'
   lastModifiedTime: string
   deliveryErrorCode?: string
 }
@@ -63,13 +69,90 @@ export function describeMessage (message: StoredMessage, now: number): OutboxMes
     id: message.id,
     accountId: message.owner.account.id,
     extensionId: message.owner.id,
+    direction: message.direction,
     from: message.from,
     to: [...message.to],
     text: message.text,
     attachments: message.attachments.length,
     creationTime: toIso(message.createdAt),
     messageStatus: state.messageStatus,
+    readStatus: message.readStatus,
     lastModifiedTime: toIso(state.lastModifiedTime),
     ...(state.deliveryErrorCode !== undefined ? { deliveryErrorCode: state.deliveryErrorCode } : {})
+  }
+}
+
+/** A subscription as the control API shows it: RingCentral's SubscriptionInfo plus whose it is and how its deliveries stand. */
+export interface MockSubscriptionRecord {
+  id: string
+  accountId: string
+  extensionId: string
+  clientId: string
+  transport: 'WebHook' | 'WebSocket'
+  status: 'Active' | 'Blacklisted'
+  /** As RingCentral answers it. */
+  info: Record<string, unknown>
+  /** WebSocket: its session. */
+  webSocketSessionId?: string
+  /** Webhook: notifications waiting to be sent. */
+  pending: number
+  /** Webhook: since when deliveries fail (cleared by a success). */
+  failingSince?: string
+  /** Injected receiver faults still to come. */
+  faults: number
+}
+
+export function describeSubscription (hub: EventHub, subscription: Subscription, baseUrl: string): MockSubscriptionRecord {
+  return {
+    id: subscription.id,
+    accountId: subscription.owner.account.id,
+    extensionId: subscription.owner.id,
+    clientId: subscription.app.clientId,
+    transport: subscription.transport,
+    status: subscription.status,
+    info: subscriptionInfo(hub, subscription, baseUrl),
+    ...(subscription.wsSession !== undefined ? { webSocketSessionId: subscription.wsSession.id } : {}),
+    pending: subscription.queue.length,
+    ...(subscription.failingSince !== undefined ? { failingSince: toIso(subscription.failingSince) } : {}),
+    faults: subscription.faults.length
+  }
+}
+
+/** A WebSocket session as the control API shows it. */
+export interface MockWebSocketRecord {
+  id: string
+  /** The OAuth session it was opened with. */
+  sessionId: string
+  accountId: string
+  extensionId: string
+  clientId: string
+  connected: boolean
+  createdAt: string
+  lastActivity: string
+  disconnectedAt?: string
+  /** When an unrecovered session ends (its socket gone, `recoveryTimeout` later). */
+  endsAt?: string
+  subscriptionId?: string
+  /** Notifications held for the recovery. */
+  buffered: number
+  wscSequence: number
+  failNextRecovery: boolean
+}
+
+export function describeWsSession (session: WsSession, recoveryTimeoutSeconds: number): MockWebSocketRecord {
+  return {
+    id: session.id,
+    sessionId: session.oauth.id,
+    accountId: session.oauth.owner.account.id,
+    extensionId: session.oauth.owner.id,
+    clientId: session.oauth.app.clientId,
+    connected: session.connection?.open ?? false,
+    createdAt: toIso(session.createdAt),
+    lastActivity: toIso(session.lastActivity),
+    ...(session.disconnectedAt !== undefined ? { disconnectedAt: toIso(session.disconnectedAt), endsAt: toIso(session.disconnectedAt + recoveryTimeoutSeconds * 1000) } : {}),
+    ...(session.subscription !== undefined ? { subscriptionId: session.subscription.id } : {}),
+    buffered: session.buffer.length,
+    wscSequence: session.sequence,
+    failNextRecovery: session.failNextRecovery
   }
 }

@@ -9,6 +9,7 @@ import { rc, type ErrorCode } from '../errors.js'
 import { isOperationId, operations, type OperationId } from '../operations.js'
 import { parseBasic } from '../oauth/client-auth.js'
 import type { Session } from '../oauth/sessions.js'
+import { INTERNAL_HEADER, internalSession } from '../events/ws-sessions.js'
 import type { Fault, MatchInput } from './rules.js'
 
 declare module 'fastify' {
@@ -65,7 +66,7 @@ function oauthClientId (request: FastifyRequest): string | undefined {
 /** The session of an API request's bearer token (without counting it as used), and the extension it names. */
 function apiFacts (ctx: MockContext, request: FastifyRequest): { session: Session | undefined, extensionId: string | undefined } {
   const token = bearerToken(request)
-  const session = token !== undefined ? ctx.sessions.peek(token, ctx.now()) : undefined
+  const session = token !== undefined ? ctx.sessions.peek(token, ctx.now()) : internalSession(ctx, request.headers[INTERNAL_HEADER])?.oauth
   const param = (request.params as Record<string, string | undefined>).extensionId
   return { session, extensionId: param === '~' ? session?.owner.id : param }
 }

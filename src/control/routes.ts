@@ -17,6 +17,7 @@ import { moveClock } from './clock-control.js'
 import { describeMessage, describeSession } from './describe.js'
 import { badRequest, ControlError, notFound } from './errors.js'
 import { checkJournalFilter } from './journal.js'
+import { eventControlRoutes } from './event-routes.js'
 
 export { ControlError } from './errors.js'
 
@@ -62,6 +63,8 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
     const known = controlErrorOf(error, e => ctx.reportError(e, request))
     return reply.code(known.status).type('application/json; charset=utf-8').send(known.body())
   })
+
+  await app.register(eventControlRoutes, { ctx })
 
   app.get('/__mock/health', { schema: routeSchema('mockHealth') }, async () => ({ status: 'ok', scenario: ctx.world.name, now: toIso(ctx.now()) }))
 
@@ -151,12 +154,14 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
 
   // --- Outbox ---------------------------------------------------------------------------
   app.get<{ Querystring: Record<string, string | undefined> }>('/__mock/messages', { schema: routeSchema('listMockMessages') }, async (request) => {
-    const { extensionId, phoneNumber } = request.query
+    const { extensionId, phoneNumber, direction } = request.query
+    if (direction !== undefined && direction !== 'Inbound' && direction !== 'Outbound') throw badRequest('direction must be Inbound or Outbound')
     const now = ctx.now()
     const store = ctx.messages
     const records = store.outbox({
       ...(extensionId ? { extensionId } : {}),
-      ...(phoneNumber ? { phoneNumber } : {})
+      ...(phoneNumber ? { phoneNumber } : {}),
+      ...(direction ? { direction } : {})
     }).map(m => describeMessage(m, now))
     return { records, total: store.size, dropped: store.dropped, limit: store.limit }
   })

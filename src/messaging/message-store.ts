@@ -1,20 +1,24 @@
 /**
- * The message store: every SMS the mock accepted, per owning extension, with its delivery
- * lifecycle.
+ * The message store: every SMS the mock accepted or received, per owning extension, with its
+ * delivery lifecycle.
  *
- * A record's status is never stored: it derives from the scenario clock. A message is `Queued`
- * for `delivery.queuedSeconds`, then `Sent` for `delivery.sentSeconds`, then `Delivered`, unless
- * a recipient is marked in the scenario as failing (`SendingFailed` when it leaves Queued,
- * `DeliveryFailed` when it leaves Sent, with that recipient's `deliveryErrorCode`). Moving the clock
- * moves every message; polling shows the change. Runtime state only: `MockContext.load()`
- * replaces the store. Bounded: past `limit` messages the oldest are dropped (and counted), so a
- * day-long CI run never grows memory without end.
+ * An outbound record's status is never stored: it derives from the scenario clock. A message is
+ * `Queued` for `delivery.queuedSeconds`, then `Sent` for `delivery.sentSeconds`, then `Delivered`,
+ * unless a recipient is marked in the scenario as failing (`SendingFailed` when it leaves Queued,
+ * `DeliveryFailed` when it leaves Sent, with that recipient's `deliveryErrorCode`), or a failure was
+ * forced at run time. Moving the clock moves every message; polling shows the change, and the
+ * events layer fires the matching `message-store` events at the same instants. Inbound records are
+ * `Received` and `Unread`.
+ *
+ * Runtime state only: `MockContext.load()` replaces the store. Bounded: past `limit` messages the
+ * oldest are dropped (and counted), so a day-long CI run never grows memory without end.
  */
 import { createHash } from 'node:crypto'
 import type { MessagingRecipientSpec, MessagingSpec } from '../scenario/types.js'
 import type { Extension } from '../world.js'
 
 export type MessageStatus = 'Queued' | 'Sent' | 'Delivered' | 'DeliveryFailed' | 'SendingFailed' | 'Received'
+export type MessageDirection = 'Inbound' | 'Outbound'
 
 export const DEFAULT_QUEUED_SECONDS = 2
 export const DEFAULT_SENT_SECONDS = 3
@@ -27,11 +31,16 @@ export interface MmsAttachment {
   body: Buffer
 }
 
+export interface MessageFailure {
+  status: 'SendingFailed' | 'DeliveryFailed'
+  errorCode: string
+}
+
 export interface StoredMessage {
   readonly id: number
-  /** The extension whose message store holds it (the sender). */
+  /** The extension whose message store holds it: the sender of an outbound message, the receiver of an inbound one. */
   readonly owner: Extension
-  readonly direction: 'Outbound'
+  readonly direction: MessageDirection
   readonly from: string
   readonly to: readonly string[]
   readonly text: string
@@ -39,11 +48,12 @@ export interface StoredMessage {
   /** A 19-digit decimal string, as RingCentral's conversation ids are (above 2^53). */
   readonly conversationId: string
   readonly createdAt: number
-  /** When it leaves Queued and when it leaves Sent (epoch ms), fixed at send time. */
-  readonly sentAt: number
-  readonly deliveredAt: number
-  /** The first failing recipient's outcome, from the scenario. */
-  readonly failure?: { status: 'SendingFailed' | 'DeliveryFailed', errorCode: string }
+  readStatus: 'Read' | 'Unread'
+  /** Outbound: when it leaves Queued and when it leaves Sent (epoch ms), fixed at send time. */
+  sentAt: number
+  deliveredAt: number
+  /** Outbound: the first failing recipient's outcome, from the scenario (or forced at run time). */
+  failure?: MessageFailure
 }
 
 /** What a record looks like at one instant. */
@@ -62,11 +72,12 @@ export interface NewMessage {
   attachments?: Array<Omit<MmsAttachment, 'id'>>
 }
 
-/** What the control API's outbox can be filtered by. */
+/** What the control API's message list can be filtered by. */
 export interface OutboxFilter {
   extensionId?: string
   /** Matches the sender or any recipient. */
   phoneNumber?: string
+  direction?: MessageDirection
 }
 
 export const DEFAULT_STORE_LIMIT = 10_000
@@ -80,6 +91,7 @@ export class MessageStore {
   readonly #sentMs: number
   readonly #recipients = new Map<string, MessagingRecipientSpec>()
   readonly #byOwner = new Map<Extension, StoredMessage[]>()
+  readonly #byId = new Map<number, StoredMessage>()
   #nextId = 402000000001
 
   constructor (spec: MessagingSpec = {}) {
@@ -95,9 +107,7 @@ export class MessageStore {
   }
 
   send (input: NewMessage, now: number): StoredMessage {
-    const id = this.#nextId++
-    const attachments = (input.attachments ?? []).map(a => ({ ...a, id: this.#nextId++ }))
-    let failure: StoredMessage['failure']
+    let failure: MessageFailure | undefined
     for (const number of input.to) {
       const r = this.#recipients.get(number)
       if (r === undefined || r.outcome === 'Blocked') continue
@@ -105,26 +115,65 @@ export class MessageStore {
       // A sending failure shows before a delivery failure, so it wins.
       if (failure === undefined || (candidate.status === 'SendingFailed' && failure.status !== 'SendingFailed')) failure = candidate
     }
-    const message: StoredMessage = {
-      id,
+    return this.#add({
       owner: input.owner,
       direction: 'Outbound',
       from: input.from,
       to: [...input.to],
       text: input.text,
-      attachments,
+      attachments: input.attachments ?? [],
       conversationId: conversationIdOf(input.owner.account.id, input.from, input.to),
       createdAt: now,
+      readStatus: 'Read',
       sentAt: now + this.#queuedMs,
       deliveredAt: now + this.#queuedMs + this.#sentMs,
       ...(failure ? { failure } : {})
-    }
-    const list = this.#byOwner.get(input.owner) ?? []
+    })
+  }
+
+  /** An inbound message, in the store of `owner` (who owns the `to` number). */
+  receive (input: NewMessage, now: number): StoredMessage {
+    const own = input.to[0] ?? ''
+    return this.#add({
+      owner: input.owner,
+      direction: 'Inbound',
+      from: input.from,
+      to: [...input.to],
+      text: input.text,
+      attachments: input.attachments ?? [],
+      conversationId: conversationIdOf(input.owner.account.id, own, [input.from]),
+      createdAt: now,
+      readStatus: 'Unread',
+      sentAt: now,
+      deliveredAt: now
+    })
+  }
+
+  #add (fields: Omit<StoredMessage, 'id' | 'attachments'> & { attachments: ReadonlyArray<Omit<MmsAttachment, 'id'>> }): StoredMessage {
+    const id = this.#nextId++
+    const attachments = fields.attachments.map(a => ({ ...a, id: this.#nextId++ }))
+    const message: StoredMessage = { ...fields, id, attachments }
+    const list = this.#byOwner.get(message.owner) ?? []
     list.push(message)
-    this.#byOwner.set(input.owner, list)
+    this.#byOwner.set(message.owner, list)
     this.#all.push(message)
+    this.#byId.set(id, message)
     while (this.#all.length > this.limit) this.#drop()
     return message
+  }
+
+  /**
+   * Forces an outbound message that is not final yet to fail now (`SendingFailed` or
+   * `DeliveryFailed`), as the carrier would report it; returns false if it is final already.
+   */
+  fail (message: StoredMessage, failure: MessageFailure, now: number): boolean {
+    if (message.direction !== 'Outbound' || now >= message.deliveredAt) return false
+    if (failure.status === 'SendingFailed' && now >= message.sentAt) return false
+    message.failure = failure
+    // It becomes final at once: the record shows the failure from now on.
+    if (failure.status === 'SendingFailed') message.sentAt = now
+    message.deliveredAt = now
+    return true
   }
 
   /** Drops the oldest message; it is also the oldest of its owner's. */
@@ -134,13 +183,15 @@ export class MessageStore {
     const list = this.#byOwner.get(oldest.owner)
     list?.shift()
     if (list?.length === 0) this.#byOwner.delete(oldest.owner)
+    this.#byId.delete(oldest.id)
     this.#dropped++
   }
 
-  /** Every message sent, oldest first, optionally only an extension's or a number's. */
+  /** Every message held, oldest first, optionally only an extension's, a number's or one direction's. */
   outbox (filter: OutboxFilter = {}): StoredMessage[] {
     return this.#all.filter(m =>
       (filter.extensionId === undefined || m.owner.id === filter.extensionId) &&
+      (filter.direction === undefined || m.direction === filter.direction) &&
       (filter.phoneNumber === undefined || m.from === filter.phoneNumber || m.to.includes(filter.phoneNumber)))
   }
 
@@ -153,11 +204,18 @@ export class MessageStore {
   clear (): void {
     this.#all = []
     this.#byOwner.clear()
+    this.#byId.clear()
     this.#dropped = 0
   }
 
   get (owner: Extension, id: number): StoredMessage | undefined {
-    return this.#byOwner.get(owner)?.find(m => m.id === id)
+    const message = this.#byId.get(id)
+    return message?.owner === owner ? message : undefined
+  }
+
+  /** A message by id, whoever owns it. */
+  byId (id: number): StoredMessage | undefined {
+    return this.#byId.get(id)
   }
 
   /** The owner's messages, oldest first. */
@@ -172,6 +230,7 @@ export class MessageStore {
 
 /** The record's status, times and error code at `now`. */
 export function stateAt (message: StoredMessage, now: number): MessageState {
+  if (message.direction === 'Inbound') return { messageStatus: 'Received', lastModifiedTime: message.createdAt }
   if (now < message.sentAt) return { messageStatus: 'Queued', lastModifiedTime: message.createdAt }
   if (message.failure?.status === 'SendingFailed') {
     return { messageStatus: 'SendingFailed', lastModifiedTime: message.sentAt, deliveryErrorCode: message.failure.errorCode }
@@ -185,9 +244,10 @@ export function stateAt (message: StoredMessage, now: number): MessageState {
 
 /**
  * The same participants always share one conversation: a stable 19-digit id from the account, the
- * sender and the set of recipients.
+ * account's own number and the set of the other numbers. An outbound message (own = from) and
+ * the reply to it (own = to) are in the same conversation.
  */
-export function conversationIdOf (accountId: string, from: string, to: readonly string[]): string {
-  const digest = createHash('sha256').update([accountId, from, ...[...to].sort()].join('\n')).digest()
+export function conversationIdOf (accountId: string, own: string, others: readonly string[]): string {
+  const digest = createHash('sha256').update([accountId, own, ...[...others].sort()].join('\n')).digest()
   return (1000000000000000000n + digest.readBigUInt64BE(0) % 8000000000000000000n).toString()
 }

@@ -25,7 +25,7 @@ export function messageInfo (baseUrl: string, message: StoredMessage, now: numbe
     from: { phoneNumber: message.from },
     type: 'SMS',
     creationTime: toIso(creationTimeOf(message)),
-    readStatus: 'Read',
+    readStatus: message.readStatus,
     priority: 'Normal',
     attachments: [
       { id: message.id, uri: `${uri}/content/${message.id}`, type: 'Text', contentType: 'text/plain' },
@@ -42,7 +42,7 @@ export function messageInfo (baseUrl: string, message: StoredMessage, now: numbe
     availability: 'Alive',
     subject: message.text,
     messageStatus: state.messageStatus,
-    smsSendingAttemptsCount: 1,
+    ...(message.direction === 'Outbound' ? { smsSendingAttemptsCount: 1 } : {}),
     ...(state.smsDeliveryTime !== undefined ? { smsDeliveryTime: toIso(state.smsDeliveryTime) } : {}),
     ...(state.deliveryErrorCode !== undefined ? { deliveryErrorCode: state.deliveryErrorCode } : {}),
     conversationId: BigInt(message.conversationId),

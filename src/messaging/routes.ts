@@ -71,6 +71,7 @@ export async function messagingRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
     const sender = resolveExtension(session, request.params.accountId, request.params.extensionId)
     requireUserPermission(session, sender, 'OutboundSMS')
     const message = ctx.messages.send(checkSms(ctx.world, ctx.messages, sender, readSmsBody(request.body)), ctx.now())
+    ctx.events.messageSent(message)
     return reply.type(JSON_TYPE).send(stringifyExact(messageInfo(baseUrlOf(ctx, request), message, ctx.now())))
   })
 
@@ -105,7 +106,7 @@ export async function messagingRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
         return availability.includes('Alive') &&
           (messageType === undefined || messageType.includes('SMS')) &&
           (direction === undefined || direction.includes(m.direction)) &&
-          (readStatus === undefined || readStatus.includes('Read')) &&
+          (readStatus === undefined || readStatus.includes(m.readStatus)) &&
           (conversationId === undefined || m.conversationId === conversationId) &&
           (phoneE164 === undefined || m.from === phoneE164 || m.to.includes(phoneE164)) &&
           created >= dateFrom && created <= dateTo

@@ -101,9 +101,12 @@ export class SessionStore {
   readonly #byUserApp = new Map<string, Session[]>()
   #policies: Policies
   #lastSweep = -Infinity
+  readonly #onEnd: ((session: Session) => void) | undefined
 
-  constructor (policies: Policies) {
+  /** `onEnd` hears of every session that ends (revoked, evicted, expired, ended by the control API). */
+  constructor (policies: Policies, onEnd?: (session: Session) => void) {
     this.#policies = policies
+    this.#onEnd = onEnd
   }
 
   get size (): number {
@@ -271,6 +274,7 @@ export class SessionStore {
       if (i >= 0) live.splice(i, 1)
       if (live.length === 0) this.#byUserApp.delete(key)
     }
+    this.#onEnd?.(session)
   }
 
   clear (): void {

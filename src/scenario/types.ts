@@ -73,6 +73,22 @@ export interface PoliciesSpec {
   }
   journalLimit?: number
   controlToken?: string
+  /** Subscriptions per user and app (RingCentral: 30). */
+  subscriptionsPerUser?: number
+  webhooks?: {
+    responseTimeoutMs?: number
+    retrySeconds?: number[]
+    blacklistAfterSeconds?: number
+    allowHttp?: boolean
+  }
+  websocket?: {
+    tokenTtlSeconds?: number
+    idleTimeoutSeconds?: number
+    absoluteTimeoutSeconds?: number
+    recoveryTimeoutSeconds?: number
+    recoveryBufferSize?: number
+    notificationGapMs?: number
+  }
 }
 
 /** RingCentral user permissions the messaging routes check, and how far each reaches. */
@@ -87,11 +103,35 @@ export interface MessagingRecipientSpec {
   errorCode?: string
 }
 
+/** An inbound SMS the scenario scripts, at a clock time. */
+export interface ScriptedInboundSpec {
+  /** When (scenario clock); or `afterSeconds` from the scenario's start. */
+  at?: string
+  afterSeconds?: number
+  from: string
+  to: string
+  text: string
+}
+
+/** When an SMS is delivered to `from`, that number answers with `text`. */
+export interface AutoReplySpec {
+  from: string
+  text: string
+  /** Seconds after the delivery (default 5). */
+  afterSeconds?: number
+  /** Only when the SMS's text matches this regular expression. */
+  whenText?: string
+  /** At most this many replies (default: every time). */
+  times?: number
+}
+
 export interface MessagingSpec {
   delivery?: { queuedSeconds?: number, sentSeconds?: number }
   recipients?: MessagingRecipientSpec[]
-  /** How many sent messages are kept (default 10000); the oldest are dropped. */
+  /** How many messages are kept (default 10000); the oldest are dropped. */
   storeLimit?: number
+  inbound?: ScriptedInboundSpec[]
+  autoReplies?: AutoReplySpec[]
 }
 
 export interface Scenario {

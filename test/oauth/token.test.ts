@@ -14,7 +14,7 @@ t.test('POST /restapi/oauth/token: the TokenInfo response', async t => {
   t.equal(body.token_type, 'bearer')
   t.equal(body.expires_in, 3600)
   t.equal(body.refresh_token_expires_in, 604800)
-  t.equal(body.scope, 'ReadAccounts SMS ReadMessages')
+  t.equal(body.scope, 'ReadAccounts SMS ReadMessages SubscriptionWebhook WebSocket')
   t.equal(body.owner_id, '100200301')
   t.match(body.session_id, /^\d+$/)
   t.not(body.access_token, body.refresh_token)

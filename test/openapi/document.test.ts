@@ -5,7 +5,7 @@
 import t from 'tap'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { catalogue, isErrorCode, rc } from '../../src/errors.js'
-import { document, documentOperations, documentPath, operationById, routeSchema, validatorCompiler } from '../../src/openapi.js'
+import { dialectOfOperation, document, documentOperations, documentPath, operationById, routeSchema, validatorCompiler } from '../../src/openapi.js'
 import { isOperationId, operations } from '../../src/operations.js'
 
 t.test('the document validates as OpenAPI 3.0', async t => {
@@ -50,7 +50,7 @@ t.test('x-error-codes: catalogued codes, with the status the code answers them w
       t.same(op.errorCodes, [], `${op.id}: the control API has no RingCentral error codes`)
       continue
     }
-    const dialect = op.path.startsWith('/restapi/oauth/') ? 'oauth' : 'api'
+    const dialect = dialectOfOperation(op)
     const keys = op.errorCodes.map(e => `${e.code} ${e.status}`)
     t.same(keys.filter((k, i) => keys.indexOf(k) !== i), [], `${op.id}: no duplicates`)
     for (const { code, status } of op.errorCodes) {
