@@ -6,12 +6,14 @@
  *  1. start-up: spawn → first 200 token response, for the CLI and for startMockServer() (bench/startup.js)
  *  2. throughput and latency of the token grants, GET …/extension/~ and POST …/sms (bench/throughput.js)
  *  3. memory over 1,000,000 token issuances under a moving clock (bench/memory.js, its own process)
+ *  4. events: inbound SMS → webhook and → WebSocket latency, and throughput to 100 subscriptions,
+ *     beside bare Node.js HTTP and WebSocket baselines (bench/events.js, its own process)
  *
  * Writes bench/results/latest.json and bench/results/latest.md and prints the Markdown tables.
  * Needs a build (`npm run bench` builds first). Method and figures: docs/performance.md.
  *
  *   node bench/run.js [--quick] [--only startup,throughput,memory] [--rounds N] [--duration S]
- *                     [--connections N] [--startup-runs N] [--memory-issuances N]
+ *                     [--connections N] [--startup-runs N] [--memory-issuances N] [--event-samples N]
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -30,7 +32,8 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string' },
     'startup-runs': { type: 'string' },
-    'memory-issuances': { type: 'string' }
+    'memory-issuances': { type: 'string' },
+    'event-samples': { type: 'string' }
   }
 })
 const quick = values.quick
@@ -40,9 +43,11 @@ const settings = {
   duration: Number(values.duration ?? (quick ? 2 : 5)),
   warmup: quick ? 1 : 2,
   connections: Number(values.connections ?? 10),
-  memoryIssuances: Number(values['memory-issuances'] ?? (quick ? 20_000 : 1_000_000))
+  memoryIssuances: Number(values['memory-issuances'] ?? (quick ? 20_000 : 1_000_000)),
+  eventSamples: Number(values['event-samples'] ?? (quick ? 50 : 500)),
+  eventCount: quick ? 10 : 50
 }
-const only = new Set((values.only ?? 'startup,throughput,memory').split(',').map(s => s.trim()))
+const only = new Set((values.only ?? 'startup,throughput,memory,events').split(',').map(s => s.trim()))
 
 /** The targets of the issue, as ratios to the baseline measured in the same run. */
 export const TARGETS = {
@@ -61,6 +66,16 @@ function runMemory (issuances) {
     child.stdout.setEncoding('utf8').on('data', chunk => { out += chunk })
     child.once('error', reject)
     child.once('exit', code => code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/memory.js exited ${code}`)))
+  })
+}
+
+function runEvents (samples, events) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bench/events.js', '--samples', String(samples), '--events', String(events)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', chunk => { out += chunk })
+    child.once('error', reject)
+    child.once('exit', code => code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/events.js exited ${code}`)))
   })
 }
 
@@ -158,6 +173,25 @@ function memoryTable (m) {
   ]
   return lines.join('\n')
 }
+function eventsTable (e) {
+  const latency = (label, x) => `| ${label} | ${fmt(x.mock.p50Ms, 3)} | ${fmt(x.mock.p99Ms, 3)} | ${fmt(x.baseline.p50Ms, 3)} | ${fmt(x.baseline.p99Ms, 3)} | ${ratio(x.mock.p50Ms, x.baseline.p50Ms)} | ${ratio(x.mock.p99Ms, x.baseline.p99Ms)} |`
+  const rate = (label, x) => `| ${label} | ${fmt(x.deliveries)} | ${fmt(x.mockPerSecond)} | ${fmt(x.baselinePerSecond)} | ${ratio(x.mockPerSecond, x.baselinePerSecond)} |`
+  return [
+    `### Events: latency (${e.samples} inbound SMS, one after another) and throughput (${e.events} inbound SMS to ${e.subscribers} subscriptions)`,
+    '',
+    '| path | p50 ms | p99 ms | baseline p50 ms | baseline p99 ms | p50 × | p99 × |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    latency('inbound SMS → webhook POST received (baseline: a bare `http.request` POST, new connection)', e.webhookLatency),
+    latency('inbound SMS → WebSocket notification received (baseline: a bare `ws` frame)', e.socketLatency),
+    '',
+    '| path | deliveries | per second | baseline per second | × baseline |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    rate('100 webhook subscriptions (baseline: 100 bare senders, one POST after another)', e.webhookThroughput),
+    rate('100 WebSocket sessions (baseline: a bare `ws` server sending to 100 clients)', e.socketThroughput),
+    ''
+  ].join('\n')
+}
+
 const pct = x => `${(x * 100).toFixed(1)}%`
 const signed = x => `${x >= 0 ? '+' : ''}${pct(x)}`
 
@@ -176,6 +210,10 @@ if (only.has('memory')) {
   log(`memory: ${settings.memoryIssuances} issuances`)
   results.memory = await runMemory(settings.memoryIssuances)
 }
+if (only.has('events')) {
+  log(`events: ${settings.eventSamples} latency samples, ${settings.eventCount} events to 100 subscriptions`)
+  results.events = await runEvents(settings.eventSamples, settings.eventCount)
+}
 results.environment.loadAverageAtEnd = loadavg().map(x => Math.round(x * 100) / 100)
 
 const env = results.environment
@@ -186,7 +224,8 @@ const md = [
   '',
   ...(results.startup ? [startupTable(results.startup)] : []),
   ...(results.throughput ? [throughputTable(results.throughput)] : []),
-  ...(results.memory ? [memoryTable(results.memory)] : [])
+  ...(results.memory ? [memoryTable(results.memory)] : []),
+  ...(results.events ? [eventsTable(results.events)] : [])
 ].join('\n')
 
 const dir = join(ROOT, 'bench/results')

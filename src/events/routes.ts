@@ -51,11 +51,12 @@ export function subscriptionInfo (hub: EventHub, subscription: Subscription, bas
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /**
- * An empty body sent with a JSON Content-Type (the JS SDK does this for a POST without a body) is
- * no body at all here: these operations take none, or an optional one.
+ * An empty body sent with a JSON Content-Type (the JS SDK does this for a POST or DELETE without a
+ * body) is no body at all here: these operations take none, or an optional one.
  */
 function emptyBody (request: FastifyRequest, _reply: unknown, done: () => void): void {
-  if (request.headers['content-length'] === '0') delete request.headers['content-type']
+  const length = request.headers['content-length']
+  if (length === '0' || (length === undefined && request.headers['transfer-encoding'] === undefined)) delete request.headers['content-type']
   done()
 }
 

@@ -51,9 +51,13 @@ export class Connection {
   }
 
   send (frame: Frame): boolean {
+    return this.sendText(JSON.stringify(frame))
+  }
+
+  sendText (frame: string): boolean {
     if (!this.open) return false
     try {
-      this.socket.send(JSON.stringify(frame))
+      this.socket.send(frame)
       return true
     } catch {
       return false
@@ -262,10 +266,9 @@ export class WsRegistry {
   }
 
   sendNotification (connection: Connection, envelope: Envelope, queuedMs: number): void {
-    const sent = connection.send([
-      { type: 'ServerNotification', messageId: envelope.uuid, status: 200, headers: { RCRequestId: randomUUID() } },
-      envelope
-    ])
+    const body = JSON.stringify(envelope)
+    const frame = `[${JSON.stringify({ type: 'ServerNotification', messageId: envelope.uuid, status: 200, headers: { RCRequestId: randomUUID() } })},${body}]`
+    const sent = connection.sendText(frame)
     const session = connection.session
     this.#hub.deliveries.record({
       time: toIso(this.#hub.now),
@@ -277,7 +280,7 @@ export class WsRegistry {
       address: session?.id ?? '-',
       outcome: sent ? 'delivered' : 'failed',
       latencyMs: Math.round(queuedMs * 10) / 10,
-      requestBytes: Buffer.byteLength(JSON.stringify(envelope)),
+      requestBytes: Buffer.byteLength(body),
       attempt: 1,
       ...(sent ? {} : { error: 'the socket closed first' }),
       payload: envelope

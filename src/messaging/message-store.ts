@@ -171,7 +171,7 @@ export class MessageStore {
     if (failure.status === 'SendingFailed' && now >= message.sentAt) return false
     message.failure = failure
     // It becomes final at once: the record shows the failure from now on.
-    if (failure.status === 'SendingFailed') message.sentAt = now
+    if (now < message.sentAt) message.sentAt = now
     message.deliveredAt = now
     return true
   }

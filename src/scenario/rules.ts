@@ -53,6 +53,18 @@ export function checkWorldRules (scenario: Scenario): ScenarioProblem[] {
     }
   })
   const world = new World(scenario)
+  scenario.messaging?.inbound?.forEach((m, i) => {
+    if (world.phoneNumber(m.to) === undefined) problems.push({ path: `messaging.inbound[${i}].to`, message: `no extension of this scenario owns ${m.to}, so nobody can receive it` })
+    if (m.at !== undefined && m.afterSeconds !== undefined) problems.push({ path: `messaging.inbound[${i}]`, message: 'give at or afterSeconds, not both' })
+  })
+  scenario.messaging?.autoReplies?.forEach((r, i) => {
+    if (r.whenText === undefined) return
+    try {
+      new RegExp(r.whenText)
+    } catch (error) {
+      problems.push({ path: `messaging.autoReplies[${i}].whenText`, message: `not a regular expression: ${(error as Error).message}` })
+    }
+  })
   scenario.rules?.forEach((rule, i) => {
     unique('rule id', rule.id, `rules[${i}].id`)
     problems.push(...checkRule(rule, world, `rules[${i}]`))

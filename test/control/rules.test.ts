@@ -164,3 +164,21 @@ t.test('rules that can never match, or name unknown errors or operations, are re
   t.equal((await addRule(h, { id: 'dup', when: { operation: 'getToken' }, respond: { error: 'CMN-301' } })).statusCode, 409)
   t.equal((await addRule(h, [1, 2])).statusCode, 400, 'not an object')
 })
+
+t.test('rules target the subscription operations and the WebSocket token by their operationIds', async t => {
+  const h = await build(t, s => {
+    s.rules = [
+      { id: 'hooks-down', when: { operation: 'createSubscription' }, times: 1, respond: { error: 'SUB-521' } },
+      { id: 'ws-busy', when: { operation: 'authWsToken' }, respond: { error: 'CMN-301' } }
+    ]
+  })
+  const { access_token: token } = await h.login()
+  const created = await h.app.inject({ method: 'POST', url: '/restapi/v1.0/subscription', headers: { authorization: `Bearer ${token as string}` }, payload: { eventFilters: ['/restapi/v1.0/account/~/extension/~/message-store'], deliveryMode: { transportType: 'WebHook', address: 'http://127.0.0.1:9/never-called' } } })
+  t.equal(created.statusCode, 400)
+  t.equal(created.headers['x-mock-rule'], 'hooks-down')
+  t.match(created.json(), { errorCode: 'SUB-521', message: 'WebHook is not reachable' })
+  t.equal(h.ctx.events.deliveries.size, 0, 'the rule answered: no handshake was attempted')
+  const ws = await h.app.inject({ method: 'POST', url: '/restapi/oauth/wstoken', headers: { authorization: `Bearer ${token as string}` } })
+  t.equal(ws.statusCode, 429)
+  t.match(ws.json(), { errorCode: 'CMN-301' }, 'in the REST API dialect, as the route answers')
+})

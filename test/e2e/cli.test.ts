@@ -126,7 +126,7 @@ t.test('validate a bad scenario: exit 2, naming the file, the path inside it and
     t.equal(res.code, 2)
     t.match(res.stderr, file)
     t.match(res.stderr, /cannot read file/)
-    t.match(res.stderr, /A bare name loads a shipped scenario: default, .*msg-304/)
+    t.match(res.stderr, /A bare name loads a shipped scenario: appointment-reminders, default, .*msg-304/)
   })
 })
 
@@ -276,5 +276,5 @@ t.test('--help prints the usage and exits 0', async t => {
   t.equal(res.code, 0)
   t.match(res.stdout, /ringcentral-mock jwt CREDENTIAL_ID/)
   t.match(res.stdout, /ringcentral-mock validate NAME\|FILE/)
-  t.match(res.stdout, /A NAME is a shipped scenario: default, .*msg-304/)
+  t.match(res.stdout, /A NAME is a shipped scenario: appointment-reminders, default, .*msg-304/)
 })

@@ -73,3 +73,33 @@ t.test('expiring-tokens: 120 s access tokens, 600 s refresh tokens', async t => 
   const dead = await h.token({ grant_type: 'refresh_token', refresh_token: refreshed.refresh_token }, app)
   t.same(dead.json(), oauthError('invalid_grant', 'OAU-210', 'Token expired'))
 })
+
+t.test('appointment-reminders: reminders out, answers back as events, on the clock', async t => {
+  const { startReceiver } = await import('../events/receiver.js')
+  const h = await build(t, undefined, { file: shipped('appointment-reminders') })
+  const receiver = await startReceiver(t)
+  const login = await h.token({ grant_type: JWT_GRANT, assertion: h.jwt('desk-jwt') }, { id: 'reminders-app', secret: 'reminders-secret' })
+  const token = login.json().access_token as string
+  const created = await h.app.inject({
+    method: 'POST',
+    url: '/restapi/v1.0/subscription',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { eventFilters: [`${ME}/message-store/instant?type=SMS`], deliveryMode: { transportType: 'WebHook', address: receiver.url } }
+  })
+  t.equal(created.statusCode, 200, created.body)
+  const statuses: Record<string, string> = {}
+  for (const to of ['+16505550401', '+16505550402', '+16505550403', '+16505550404']) {
+    const res = await h.app.inject({ method: 'POST', url: `${ME}/sms`, headers: { authorization: `Bearer ${token}` }, payload: { from: { phoneNumber: '+16505550300' }, to: [{ phoneNumber: to }], text: 'Reminder: cleaning tomorrow at 10:00. Reply C to confirm, R to reschedule.' } })
+    statuses[to] = res.json().uri
+  }
+  h.advance(700)
+  await receiver.nth(4)
+  const answers = receiver.notifications.map(n => [n.json.body.from.phoneNumber, n.json.body.subject, n.json.timestamp])
+  t.same(answers, [
+    ['+16505550401', 'C', '2024-04-01T09:00:35.000Z'],
+    ['+16505550402', 'R', '2024-04-01T09:01:05.000Z'],
+    ['+16505550405', 'Can I come Friday instead?', '2024-04-01T09:10:00.000Z']
+  ], 'Ana confirms, Bo reschedules, Ed texts first; Cy and Di say nothing')
+  const cy = (await h.api(new URL(statuses['+16505550403']!).pathname, token)).json()
+  t.match(cy, { messageStatus: 'DeliveryFailed', deliveryErrorCode: 'SMS-CAR-411' })
+})
