@@ -94,12 +94,13 @@ t.test('@rc-ex/ws: subscribe, an inbound SMS, recovery with the missed event, a 
   await wse.revoke()
 })
 
-t.test('@ringcentral/subscriptions: register, an inbound SMS, recovery after a dropped connection', async t => {
+t.test('@ringcentral/subscriptions: register, an inbound SMS, recovery after a dropped connection, a new subscription after a failed recovery', async t => {
   const { url } = await startMock(t)
   const mock = control(url)
   const sdk = new SDK({ server: url, clientId: 'jwt-app', clientSecret: 'jwt-app-secret' })
   await sdk.platform().login({ jwt: await cliJwt(t, 'ada-jwt') })
   const subscriptions = new Subscriptions({ sdk })
+  const subscriptionIds = async () => ((await (await sdk.platform().get('/restapi/v1.0/subscription')).json()) as { records: Array<{ id: string }> }).records.map(r => r.id)
   const subscription = subscriptions.createSubscription()
   const received: string[] = []
   let arrived = signal<void>()
@@ -121,8 +122,24 @@ t.test('@ringcentral/subscriptions: register, an inbound SMS, recovery after a d
   await mock.delivery({ transport: 'WebSocket', outcome: 'delivered' }, before)
   await arrived.promise
   t.same(received, ['hello', 'missed'])
+
+  // A failed recovery: the SDK subscribes again on a new session and the same handler receives.
+  const [recoveredSession] = (await mock.websockets()).filter(s => s.connected)
+  await mock.failRecovery(recoveredSession!.id)
+  const firstId = await subscriptionIds()
+  const wse = registered.wse as unknown as { eventEmitter: NodeJS.EventEmitter, revoke (): Promise<void> }
+  // The WebSocket extension emits this once it has subscribed again on the new session.
+  const failed = new Promise(resolve => wse.eventEmitter.once('autoRecoverFailed', resolve))
+  await mock.drop(recoveredSession!.id)
+  await failed
+  arrived = signal()
+  await mock.inbound('after a failed recovery')
+  await arrived.promise
+  t.same(received, ['hello', 'missed', 'after a failed recovery'])
+  const secondId = await subscriptionIds()
+  t.not(secondId.join(), firstId.join(), 'a new subscription after the failed recovery')
   // The subscription and its WebSocket extension (which would otherwise keep reconnecting).
-  await (registered.wse as unknown as { revoke (): Promise<void> }).revoke()
+  await wse.revoke()
 })
 
 t.test('@ringcentral/sdk: a webhook subscription, received by a real server; the SMS story end to end', async t => {
