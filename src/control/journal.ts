@@ -285,13 +285,13 @@ export class Journal {
     return this.#next
   }
 
+  /** Takes over `exchange` (a fresh object per request: it becomes the record, with no copy). */
   record (exchange: Exchange): void {
-    this.#log.push({
-      ...exchange,
-      id: this.#next++,
-      requestBody: keep(exchange.requestBody, exchange.requestHeaders),
-      payload: keep(exchange.payload, exchange.responseHeaders)
-    })
+    const recorded = exchange as Recorded
+    recorded.id = this.#next++
+    recorded.requestBody = keep(exchange.requestBody, exchange.requestHeaders)
+    recorded.payload = keep(exchange.payload, exchange.responseHeaders)
+    this.#log.push(recorded)
   }
 
   #entries (): JournalEntry[] {

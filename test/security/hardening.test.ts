@@ -101,6 +101,13 @@ t.test('secrets are compared in constant time', async t => {
   t.equal(secretEquals('jwt-app-secreT', 'jwt-app-secret'), false)
   t.equal(secretEquals('', 'jwt-app-secret'), false, 'of any length')
   t.equal(secretEquals('jwt-app-secret-and-more', 'jwt-app-secret'), false)
+  // The given value is padded or cut to the expected length: a prefix or a zero-padded copy is no match.
+  t.equal(secretEquals('abc', 'abc\0'), false, 'zero padding is not the secret')
+  t.equal(secretEquals('abc\0', 'abc'), false)
+  t.equal(secretEquals('', ''), true, 'an empty secret equals only the empty string')
+  t.equal(secretEquals('\0', ''), false)
+  t.equal(secretEquals('é', 'é'), true, 'UTF-8')
+  t.equal(secretEquals('é', 'e\u0301'), false)
 
   // And nothing in the sources compares one with === or !==.
   const files: string[] = []
