@@ -113,7 +113,10 @@ function startupTable (s) {
     row('`startMockServer()` in a fresh `node`', s.api, true),
     row('baseline: minimal fastify server', s.baseline),
     row('`node -e 0` (spawn → exit, for scale)', s.node),
-    ''
+    '',
+    ...(s.dashboard
+      ? [`Opening the dashboard afterwards (the first \`GET /__mock/ui\` and its script, read from \`dist/ui/\` then): median ${fmt(s.dashboard.medianMs, 1)} ms (${fmt(s.dashboard.minMs, 1)}–${fmt(s.dashboard.maxMs, 1)}). Start-up reads none of it.`, '']
+      : [])
   ].join('\n')
 }
 

@@ -18,7 +18,8 @@ import { passwordLogin, request } from './lib/http.js'
 import { ROOT, startServer, stopServer } from './lib/process.js'
 
 const KINDS = {
-  cli: { args: ['dist/cli.js', '--port', '0', '--quiet'] },
+  // After the first token, the first dashboard page (its HTML and script): what opening it costs.
+  cli: { args: ['dist/cli.js', '--port', '0', '--quiet'], dashboard: true },
   // The same, with an empty temp directory: no cached parse of the OpenAPI document (the first
   // start on a machine, or after the document changed).
   cliCold: { args: ['dist/cli.js', '--port', '0', '--quiet'], coldCache: true },
@@ -26,26 +27,38 @@ const KINDS = {
   baseline: { args: ['bench/servers/baseline.js'] }
 }
 
-async function timeToFirstToken ({ args, coldCache = false }) {
+async function timeToFirstToken ({ args, coldCache = false, dashboard = false }) {
   const dir = coldCache ? mkdtempSync(join(tmpdir(), 'ringcentral-mock-bench-')) : undefined
   try {
-    return await timed(args, dir !== undefined ? { TMPDIR: dir } : {})
+    return await timed(args, dir !== undefined ? { TMPDIR: dir } : {}, dashboard)
   } finally {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
   }
 }
 
-async function timed (args, env) {
+async function timed (args, env, dashboard = false) {
   const { child, url, startedAt } = await startServer(args, { env })
   const listeningAt = performance.now()
   try {
     const res = await request(url, passwordLogin())
     if (res.status !== 200) throw new Error(`${args.join(' ')}: first token request answered ${res.status} ${res.body}`)
     const done = performance.now()
-    return { ms: done - startedAt, listeningMs: listeningAt - startedAt }
+    return { ms: done - startedAt, listeningMs: listeningAt - startedAt, ...(dashboard ? { dashboardMs: await firstDashboard(url) } : {}) }
   } finally {
     await stopServer(child)
   }
+}
+
+/** The first GET /__mock/ui and its script, in a process that has not served the page yet. */
+async function firstDashboard (url) {
+  const t0 = performance.now()
+  const page = await request(url, { path: '/__mock/ui' })
+  if (page.status !== 200) throw new Error(`GET /__mock/ui answered ${page.status} (is dist/ui built?)`)
+  const script = /src="([^"]+\.js)"/.exec(page.body)?.[1]
+  if (script === undefined) throw new Error('the dashboard page names no script')
+  const js = await request(url, { path: script })
+  if (js.status !== 200) throw new Error(`${script} answered ${js.status}`)
+  return performance.now() - t0
 }
 
 function timeNodeBoot () {
@@ -66,14 +79,16 @@ export const median = values => {
 export async function measureStartup ({ runs = 9, log = () => {} } = {}) {
   const samples = { cli: [], cliCold: [], api: [], baseline: [], node: [] }
   const listening = { cli: [], cliCold: [], api: [], baseline: [] }
+  const dashboard = []
   // Warm the client side (node:http) and the disk cache; not recorded.
   for (const kind of Object.values(KINDS)) await timeToFirstToken(kind)
   await timeNodeBoot()
   for (let i = 0; i < runs; i++) {
     for (const [kind, spec] of Object.entries(KINDS)) {
-      const { ms, listeningMs } = await timeToFirstToken(spec)
+      const { ms, listeningMs, dashboardMs } = await timeToFirstToken(spec)
       samples[kind].push(ms)
       listening[kind].push(listeningMs)
+      if (dashboardMs !== undefined) dashboard.push(dashboardMs)
     }
     samples.node.push((await timeNodeBoot()).ms)
     log(`start-up round ${i + 1}/${runs}: cli ${samples.cli.at(-1).toFixed(0)} ms (cold cache ${samples.cliCold.at(-1).toFixed(0)} ms), api ${samples.api.at(-1).toFixed(0)} ms, baseline ${samples.baseline.at(-1).toFixed(0)} ms, node ${samples.node.at(-1).toFixed(0)} ms`)
@@ -88,5 +103,6 @@ export async function measureStartup ({ runs = 9, log = () => {} } = {}) {
       samplesMs: values.map(v => Math.round(v * 10) / 10)
     }
   }
+  summary.dashboard = { medianMs: median(dashboard), minMs: Math.min(...dashboard), maxMs: Math.max(...dashboard), samplesMs: dashboard.map(v => Math.round(v * 10) / 10) }
   return summary
 }

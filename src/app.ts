@@ -21,6 +21,7 @@ import { installControlAccess } from './control/access.js'
 import { installControlHooks } from './control/hooks.js'
 import { openapiRoutes } from './control/openapi-routes.js'
 import { controlRoutes } from './control/routes.js'
+import { installHome } from './control/ui-routes.js'
 import { type ContractViolation, installContractCheck } from './contract.js'
 import { installRequestValidation } from './openapi.js'
 
@@ -81,6 +82,7 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   await app.register(extensionRoutes, { ctx })
   await app.register(messagingRoutes, { ctx })
   await app.register(subscriptionRoutes, { ctx })
+  installHome(app, ctx)
   installGateway(app, ctx)
   app.addHook('onClose', (_instance, done) => {
     ctx.close()

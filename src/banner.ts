@@ -12,6 +12,7 @@ export function banner (ctx: MockContext, url: string): string {
   lines.push(`scenario: ${world.name} (${world.environment})${ctx.loaded.source !== 'scenario object' ? `  [${ctx.loaded.source}]` : ''}`)
   if (world.scenario.description) lines.push(`  ${world.scenario.description.trim().replace(/\n/g, '\n  ')}`)
   lines.push(`clock: ${toIso(ctx.now())}${ctx.clock.frozen ? ' (frozen)' : ''}`)
+  lines.push(`dashboard: ${url}/__mock/ui${ctx.controlToken !== undefined ? '  (it asks for the control token, or open ' + url + '/__mock/ui?controlToken=TOKEN)' : ''}`)
   lines.push(`control API: ${url}/__mock${ctx.controlToken !== undefined ? '  (requests need the control token)' : ''}`)
   const eol = world.policies.passwordGrantEndOfLife
   if (eol !== undefined) lines.push(`password grant ends: ${toIso(eol)}`)

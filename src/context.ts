@@ -15,6 +15,8 @@ import { RateLimiter } from './control/rate-limit.js'
 import { RuleBook } from './control/rules.js'
 import { EventHub } from './events/hub.js'
 import { redactUrl } from './redact.js'
+import { ChangeFeed, type WorldChange } from './control/feed.js'
+import { DebuggerFlows } from './control/oauth-debugger.js'
 
 export interface ContextOptions {
   /** Where real elapsed time comes from; tests inject a counter. Default `Date.now`. */
@@ -44,12 +46,16 @@ export class MockContext {
   messages: MessageStore
   /** Authorization codes from `/restapi/oauth/authorize`, until redeemed or expired. */
   codes = new CodeStore()
+  /** The dashboard's OAuth debugger flows (the mock's own callback, for their state only). */
+  flows = new DebuggerFlows()
   /** Scripted answers: the scenario's rules plus those added at run time. */
   rules: RuleBook
   /** What was asked and answered, bounded. */
   journal: Journal
   /** Subscriptions, events and their delivery (webhooks, WebSockets), on the scenario clock. */
   events: EventHub
+  /** Which parts of the state changed, for live views; it outlives scenario loads. */
+  readonly feed = new ChangeFeed()
   /** The mock's own URL once it listens (startMockServer sets it), for `uri`s in event bodies. */
   selfUrl: string | undefined
   rateLimiter: RateLimiter
@@ -67,11 +73,13 @@ export class MockContext {
     this.clock = clock
     this.key = key
     this.credentials = credentials
-    this.sessions = new SessionStore(world.policies, session => this.events.sessionEnded(session))
-    this.messages = new MessageStore(loaded.scenario.messaging)
-    this.rules = new RuleBook(loaded.scenario.rules)
-    this.journal = new Journal(world.policies.journalLimit)
+    credentials.onChange = this.#changed('credentials')
+    this.sessions = this.#sessions(world)
+    this.messages = new MessageStore(loaded.scenario.messaging, this.#changed('messages'))
+    this.rules = new RuleBook(loaded.scenario.rules, this.#changed('rules'))
+    this.journal = new Journal(world.policies.journalLimit, 1, this.#changed('requests'))
     this.events = this.#hub()
+    this.#watchClock()
     this.rateLimiter = new RateLimiter(world.policies.rateLimits)
     this.#timeSource = options.timeSource
     this.#onError = options.onError ?? writeError
@@ -105,22 +113,42 @@ export class MockContext {
     return { world, clock, key, credentials }
   }
 
-  /** Replaces the world and returns everything to the scenario's start state. */
-  async load (loaded: LoadedScenario): Promise<void> {
+  /** Tells the change feed that `topic` changed (a store's onChange). */
+  #changed (topic: 'messages' | 'rules' | 'requests' | 'sessions' | 'credentials'): () => void {
+    return () => this.feed.changed(topic)
+  }
+
+  #sessions (world: World): SessionStore {
+    return new SessionStore(world.policies, session => this.events.sessionEnded(session), this.#changed('sessions'))
+  }
+
+  #watchClock (): void {
+    this.clock.onChange(() => this.feed.changed('clock'))
+  }
+
+  /**
+   * Replaces the world and returns everything to the scenario's start state; `reason` is what the
+   * change feed tells live views (a reset when the same scenario loads again).
+   */
+  async load (loaded: LoadedScenario, reason: WorldChange = loaded === this.loaded ? 'reset' : 'replaced'): Promise<void> {
     const parts = await MockContext.#build(loaded, this.#timeSource)
     this.loaded = loaded
     this.world = parts.world
     this.clock = parts.clock
     this.key = parts.key
     this.credentials = parts.credentials
+    parts.credentials.onChange = this.#changed('credentials')
     this.events.close()
-    this.sessions = new SessionStore(parts.world.policies, session => this.events.sessionEnded(session))
-    this.messages = new MessageStore(loaded.scenario.messaging)
+    this.sessions = this.#sessions(parts.world)
+    this.messages = new MessageStore(loaded.scenario.messaging, this.#changed('messages'))
     this.codes = new CodeStore()
-    this.rules = new RuleBook(loaded.scenario.rules)
-    this.journal = new Journal(parts.world.policies.journalLimit, this.journal.nextId)
+    this.flows = new DebuggerFlows()
+    this.rules = new RuleBook(loaded.scenario.rules, this.#changed('rules'))
+    this.journal = new Journal(parts.world.policies.journalLimit, this.journal.nextId, this.#changed('requests'))
     this.rateLimiter = new RateLimiter(parts.world.policies.rateLimits)
     this.events = this.#hub()
+    this.#watchClock()
+    this.feed.worldChanged(reason)
   }
 
   #hub (): EventHub {
@@ -131,7 +159,8 @@ export class MockContext {
       messaging: this.loaded.scenario.messaging,
       policies: this.world.policies.events,
       onError: error => this.reportError(error),
-      baseUrl: () => this.baseUrl ?? this.selfUrl ?? 'http://localhost'
+      baseUrl: () => this.baseUrl ?? this.selfUrl ?? 'http://localhost',
+      changed: topic => this.feed.changed(topic)
     })
   }
 

@@ -24,9 +24,22 @@ export class CredentialBook {
     return book
   }
 
+  /** Hears of every credential minted or revoked at run time (the change feed). */
+  onChange: (() => void) | undefined
+
   add (issued: IssuedCredential): void {
     this.#byId.set(issued.credential.id, issued)
     this.#byJti.set(issued.jti, issued.credential)
+    this.onChange?.()
+  }
+
+  /** Revokes a credential: logins with it fail from now on. False if there is none. */
+  revoke (id: string): boolean {
+    const issued = this.#byId.get(id)
+    if (!issued) return false
+    issued.credential.revoked = true
+    this.onChange?.()
+    return true
   }
 
   get (id: string): IssuedCredential | undefined {

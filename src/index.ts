@@ -36,6 +36,9 @@ export type { MockSessionRecord, OutboxMessageRecord } from './control/describe.
 export type { ClockTime } from './control/clock-control.js'
 export type { MockSubscriptionRecord, MockWebSocketRecord } from './control/describe.js'
 export type { DeliveryFilter, DeliveryRecord } from './events/deliveries.js'
+export type { MockWorld, MockCatalogue } from './control/dashboard-routes.js'
+export type { MockOAuthFlow, MockOAuthExchange } from './control/oauth-debugger.js'
+export type { Topic } from './control/feed.js'
 export { ControlError } from './control/errors.js'
 export type { OperationId } from './operations.js'
 export type { ErrorCode } from './errors.js'
@@ -108,6 +111,8 @@ export interface MockServer {
   /** `http://127.0.0.1:PORT`: give it to an SDK as `server`. */
   readonly url: string
   readonly port: number
+  /** The dashboard: `${url}/__mock/ui`, to open in a browser. */
+  readonly dashboardUrl: string
   /** The scenario clock. */
   readonly clock: MockClock
   /** The JWT credential string for a credential id of the scenario. */
@@ -227,6 +232,7 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
   return {
     url,
     port,
+    dashboardUrl: `${url}/__mock/ui`,
     clock,
     jwt (credentialId) {
       const issued = ctx.credentials.get(credentialId)
@@ -286,6 +292,7 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
         const subscription = ctx.events.get(id)
         if (!subscription) throw notFound(`subscription ${id}`)
         for (let i = 0; i < (fault.times ?? 1); i++) subscription.faults.push({ kind: fault.kind ?? 'error', status: fault.status ?? 503 })
+        ctx.feed.changed('subscriptions')
         return describeSubscription(ctx.events, subscription, url)
       }
     },
@@ -316,10 +323,11 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
         const session = ctx.events.ws.sessions.get(id)
         if (!session) throw notFound(`WebSocket session ${id}`)
         session.failNextRecovery = true
+        ctx.feed.changed('websockets')
       }
     },
     sessions: {
-      list: () => [...ctx.sessions.sessions()].map(session => describeSession(session, ctx.now())),
+      list: () => [...ctx.sessions.sessions()].map(session => describeSession(session, ctx.now(), ctx.sessions)),
       end (id) {
         const session = ctx.sessions.session(id)
         if (session) ctx.sessions.end(session)

@@ -18,7 +18,9 @@
  *   headers). It is compared in constant time and redacted wherever requests are shown.
  *
  * `GET /__mock/health` is exempt from all three: orchestrators and Docker health checks call it,
- * and it tells only the scenario's name and the clock. RingCentral's own routes are not guarded:
+ * and it tells only the scenario's name and the clock. The dashboard's page and assets
+ * (`GET /__mock/ui…`) need no token (they hold no data; the page asks for the token and sends it
+ * with every control request it makes), but keep the Host and Origin checks. RingCentral's own routes are not guarded:
  * apps call them from anywhere, as they call RingCentral.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -69,6 +71,9 @@ function tokenOf (request: FastifyRequest): string | undefined {
   return typeof query === 'string' && query !== '' ? query : undefined
 }
 
+const isDashboardPage = (method: string, url: string): boolean =>
+  (method === 'GET' || method === 'HEAD') && (url === '/__mock/ui' || url.startsWith('/__mock/ui/') || url.startsWith('/__mock/ui?'))
+
 const isControl = (url: string): boolean => url === '/__mock' || url.startsWith('/__mock/') || url.startsWith('/__mock?')
 
 export function installControlAccess (app: FastifyInstance, ctx: MockContext, options: ControlAccessOptions): void {
@@ -104,7 +109,7 @@ export function installControlAccess (app: FastifyInstance, ctx: MockContext, op
       }
     }
     const expected = ctx.controlToken
-    if (expected !== undefined) {
+    if (expected !== undefined && !isDashboardPage(request.method, url)) {
       const given = tokenOf(request)
       if (given === undefined || !secretEquals(given, expected)) {
         reply.header('WWW-Authenticate', 'Bearer realm="ringcentral-mock control API"')

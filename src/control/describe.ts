@@ -3,8 +3,8 @@
  * typed records. The shapes are the OpenAPI document's `MockSession` and `OutboxMessage`.
  */
 import { toIso } from '../clock.js'
-import { stateAt, type MessageDirection, type MessageStatus, type StoredMessage } from '../messaging/message-store.js'
-import type { Session } from '../oauth/sessions.js'
+import { historyAt, stateAt, type MessageDirection, type MessageStatus, type StoredMessage } from '../messaging/message-store.js'
+import type { Session, SessionStore } from '../oauth/sessions.js'
 import type { EventHub, Subscription } from '../events/hub.js'
 import { subscriptionInfo } from '../events/routes.js'
 import type { WsSession } from '../events/ws-sessions.js'
@@ -24,6 +24,14 @@ export interface MockSessionRecord {
   accessTokenExpiresAt: string
   accessTokenExpired: boolean
   refreshTokenExpiresAt: string | null
+  /** The scopes granted (space-separated, as in TokenInfo). */
+  scope: string
+  /** Refreshes that rotated the tokens. */
+  rotations: number
+  /** The last refreshes: rotations, reuses of the previous refresh token within its grace, reuses refused. */
+  refreshHistory: Array<{ at: string, kind: 'rotated' | 'grace-reuse' | 'reuse-refused' }>
+  /** Until when the previous refresh token still answers with the same new pair (the grace), if it does. */
+  previousRefreshUsableUntil: string | null
 }
 
 export interface OutboxMessageRecord {
@@ -42,9 +50,12 @@ export interface OutboxMessageRecord {
   readStatus: 'Read' | 'Unread'
   lastModifiedTime: string
   deliveryErrorCode?: string
+  /** Every status it has had so far, oldest first. */
+  history: Array<{ status: MessageStatus, at: string }>
 }
 
-export function describeSession (session: Session, now: number): MockSessionRecord {
+export function describeSession (session: Session, now: number, store: SessionStore): MockSessionRecord {
+  const graceEnd = store.graceEndsAt(session, now)
   return {
     id: session.id,
     accountId: session.owner.account.id,
@@ -58,7 +69,11 @@ export function describeSession (session: Session, now: number): MockSessionReco
     lastRefreshAt: session.lastRefreshAt !== undefined ? toIso(session.lastRefreshAt) : null,
     accessTokenExpiresAt: toIso(session.accessExpiresAt),
     accessTokenExpired: now >= session.accessExpiresAt,
-    refreshTokenExpiresAt: session.refreshExpiresAt !== undefined ? toIso(session.refreshExpiresAt) : null
+    refreshTokenExpiresAt: session.refreshExpiresAt !== undefined ? toIso(session.refreshExpiresAt) : null,
+    scope: session.scope,
+    rotations: session.rotations,
+    refreshHistory: (session.history ?? []).map(e => ({ at: toIso(e.at), kind: e.kind })),
+    previousRefreshUsableUntil: graceEnd !== undefined ? toIso(graceEnd) : null
   }
 }
 
@@ -78,7 +93,8 @@ export function describeMessage (message: StoredMessage, now: number): OutboxMes
     messageStatus: state.messageStatus,
     readStatus: message.readStatus,
     lastModifiedTime: toIso(state.lastModifiedTime),
-    ...(state.deliveryErrorCode !== undefined ? { deliveryErrorCode: state.deliveryErrorCode } : {})
+    ...(state.deliveryErrorCode !== undefined ? { deliveryErrorCode: state.deliveryErrorCode } : {}),
+    history: historyAt(message, now).map(h => ({ status: h.status, at: toIso(h.at) }))
   }
 }
 

@@ -71,10 +71,14 @@ export interface JournalFilter {
   path?: string
   /** Only requests at or after this scenario-clock instant (ISO-8601, a Date or epoch ms). */
   since?: string | Date | number
+  /** Only entries with an id above this one (what came after an entry already seen). */
+  after?: number | string
+  /** At most this many entries: the newest that match (1 to 1000). */
+  limit?: number | string
 }
 
 /** The filters' names, for the control API's "unknown filter" answer. */
-export const JOURNAL_FILTERS = ['operation', 'errorCode', 'status', 'method', 'clientId', 'extensionId', 'grantType', 'rule', 'path', 'since'] as const
+export const JOURNAL_FILTERS = ['operation', 'errorCode', 'status', 'method', 'clientId', 'extensionId', 'grantType', 'rule', 'path', 'since', 'after', 'limit'] as const
 
 /** What the control hooks learnt about a request (`request.mock`). */
 export interface JournalFacts {
@@ -269,15 +273,20 @@ export interface CheckedFilter {
   rule?: string
   path?: string
   sinceMs?: number
+  after?: number
+  limit?: number
 }
 
 export class Journal {
   readonly #log: BoundedLog<Recorded>
   #next = 1
+  readonly #onChange: (() => void) | undefined
 
-  constructor (limit: number, firstId = 1) {
+  /** `onChange` hears of every entry recorded and of `clear`. */
+  constructor (limit: number, firstId = 1, onChange?: () => void) {
     this.#log = new BoundedLog(limit)
     this.#next = firstId
+    this.#onChange = onChange
   }
 
   /** The id the next request will get (a reloaded world keeps counting). */
@@ -292,15 +301,20 @@ export class Journal {
     recorded.requestBody = keep(exchange.requestBody, exchange.requestHeaders)
     recorded.payload = keep(exchange.payload, exchange.responseHeaders)
     this.#log.push(recorded)
-  }
-
-  #entries (): JournalEntry[] {
-    return this.#log.toArray().map(r => (r.entry ??= render(r)))
+    this.#onChange?.()
   }
 
   list (filter: CheckedFilter = {}): JournalEntry[] {
     const method = filter.method?.toUpperCase()
-    return this.#entries().filter(e =>
+    let records = this.#log.toArray()
+    // Ids increase along the log: what came after an id is a tail, found without rendering the rest.
+    if (filter.after !== undefined) {
+      const after = filter.after
+      let first = records.length
+      while (first > 0 && (records[first - 1]?.id ?? 0) > after) first--
+      records = records.slice(first)
+    }
+    const matching = records.map(r => (r.entry ??= render(r))).filter(e =>
       (filter.operation === undefined || e.operation === filter.operation) &&
       (filter.errorCode === undefined || (e.errorCodes?.includes(filter.errorCode) ?? false)) &&
       (filter.status === undefined || e.status === filter.status) &&
@@ -311,6 +325,7 @@ export class Journal {
       (filter.rule === undefined || e.rule === filter.rule) &&
       (filter.path === undefined || e.url.includes(filter.path)) &&
       (filter.sinceMs === undefined || Date.parse(e.time) >= filter.sinceMs))
+    return filter.limit !== undefined && matching.length > filter.limit ? matching.slice(-filter.limit) : matching
   }
 
   get (id: number): JournalEntry | undefined {
@@ -332,6 +347,7 @@ export class Journal {
 
   clear (): void {
     this.#log.clear()
+    this.#onChange?.()
   }
 }
 
@@ -360,11 +376,20 @@ export function checkJournalFilter (input: Record<string, unknown>, operations: 
       filter.sinceMs = clockInstant(raw, 'since')
       continue
     }
+    if (name === 'after' || name === 'limit') {
+      const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN
+      const least = name === 'after' ? 0 : 1
+      if (!Number.isSafeInteger(value) || value < least || (name === 'limit' && value > 1000)) {
+        throw badRequest(name === 'after' ? `after must be a journal entry id (got ${JSON.stringify(raw)})` : `limit must be an integer from 1 to 1000 (got ${JSON.stringify(raw)})`)
+      }
+      filter[name] = value
+      continue
+    }
     if (typeof raw !== 'string') throw badRequest(`${name} must be a string (got ${JSON.stringify(raw)})`)
     if (name === 'operation' && !operations.includes(raw)) {
       throw badRequest(`unknown operation "${raw}"${didYouMean(raw, operations)}; the operations are ${operations.join(', ')}`)
     }
-    filter[name as Exclude<typeof JOURNAL_FILTERS[number], 'status' | 'since'>] = raw
+    filter[name as Exclude<typeof JOURNAL_FILTERS[number], 'status' | 'since' | 'after' | 'limit'>] = raw
   }
   return filter
 }

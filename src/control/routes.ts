@@ -18,6 +18,9 @@ import { describeMessage, describeSession } from './describe.js'
 import { badRequest, ControlError, notFound } from './errors.js'
 import { checkJournalFilter } from './journal.js'
 import { eventControlRoutes } from './event-routes.js'
+import { dashboardRoutes, installFeedHook } from './dashboard-routes.js'
+import { oauthDebuggerRoutes } from './oauth-debugger.js'
+import { uiRoutes } from './ui-routes.js'
 
 export { ControlError } from './errors.js'
 
@@ -64,7 +67,11 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
     return reply.code(known.status).type('application/json; charset=utf-8').send(known.body())
   })
 
+  installFeedHook(app, ctx)
   await app.register(eventControlRoutes, { ctx })
+  await app.register(dashboardRoutes, { ctx })
+  await app.register(oauthDebuggerRoutes, { ctx })
+  await app.register(uiRoutes)
 
   app.get('/__mock/health', { schema: routeSchema('mockHealth') }, async () => ({ status: 'ok', scenario: ctx.world.name, now: toIso(ctx.now()) }))
 
@@ -154,15 +161,19 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
 
   // --- Outbox ---------------------------------------------------------------------------
   app.get<{ Querystring: Record<string, string | undefined> }>('/__mock/messages', { schema: routeSchema('listMockMessages') }, async (request) => {
-    const { extensionId, phoneNumber, direction } = request.query
+    const { extensionId, phoneNumber, direction, limit } = request.query
     if (direction !== undefined && direction !== 'Inbound' && direction !== 'Outbound') throw badRequest('direction must be Inbound or Outbound')
+    if (limit !== undefined && (!/^\d{1,5}$/.test(limit) || Number(limit) < 1)) throw badRequest('limit must be a positive whole number')
     const now = ctx.now()
     const store = ctx.messages
-    const records = store.outbox({
+    let found = store.outbox({
       ...(extensionId ? { extensionId } : {}),
       ...(phoneNumber ? { phoneNumber } : {}),
       ...(direction ? { direction } : {})
-    }).map(m => describeMessage(m, now))
+    })
+    // The newest `limit`, still oldest first.
+    if (limit !== undefined && found.length > Number(limit)) found = found.slice(-Number(limit))
+    const records = found.map(m => describeMessage(m, now))
     return { records, total: store.size, dropped: store.dropped, limit: store.limit }
   })
 
@@ -174,7 +185,7 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
   // --- Sessions -------------------------------------------------------------------------
   app.get('/__mock/sessions', { schema: routeSchema('listMockSessions') }, async () => {
     const now = ctx.now()
-    return { records: [...ctx.sessions.sessions()].map(s => describeSession(s, now)) }
+    return { records: [...ctx.sessions.sessions()].map(s => describeSession(s, now, ctx.sessions)) }
   })
 
   app.delete<{ Params: { id: string } }>('/__mock/sessions/:id', { schema: routeSchema('deleteMockSession') }, async (request, reply) => {
@@ -229,9 +240,7 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
   })
 
   app.delete<{ Params: { id: string } }>('/__mock/jwt/:id', { schema: routeSchema('revokeMockJwtCredential') }, async (request, reply) => {
-    const issued = ctx.credentials.get(request.params.id)
-    if (!issued) throw notFound(`JWT credential "${request.params.id}"`)
-    issued.credential.revoked = true
+    if (!ctx.credentials.revoke(request.params.id)) throw notFound(`JWT credential "${request.params.id}"`)
     return reply.code(204).send()
   })
 }

@@ -144,9 +144,12 @@ export function matches (when: RuleSpec['when'], input: MatchInput): boolean {
 export class RuleBook {
   #runtime: RuleState[] = []
   #scenario: RuleState[]
+  readonly #onChange: (() => void) | undefined
 
-  constructor (scenarioRules: RuleSpec[] = []) {
+  /** `onChange` hears of every rule added or removed and of every request a rule matched. */
+  constructor (scenarioRules: RuleSpec[] = [], onChange?: () => void) {
     this.#scenario = scenarioRules.map(spec => ({ spec, source: 'scenario', matched: 0, applied: 0 }))
+    this.#onChange = onChange
   }
 
   has (id: string): boolean {
@@ -162,6 +165,7 @@ export class RuleBook {
   add (spec: RuleSpec): RuleState {
     const state: RuleState = { spec, source: 'runtime', matched: 0, applied: 0 }
     this.#runtime.push(state)
+    this.#onChange?.()
     return state
   }
 
@@ -169,7 +173,9 @@ export class RuleBook {
     const before = this.#runtime.length + this.#scenario.length
     this.#runtime = this.#runtime.filter(r => r.spec.id !== id)
     this.#scenario = this.#scenario.filter(r => r.spec.id !== id)
-    return this.#runtime.length + this.#scenario.length < before
+    const removed = this.#runtime.length + this.#scenario.length < before
+    if (removed) this.#onChange?.()
+    return removed
   }
 
   /** In the order they are tried. */
@@ -182,6 +188,7 @@ export class RuleBook {
     for (const rule of this.#runtime.length > 0 ? this.all() : this.#scenario) {
       if (!matches(rule.spec.when, input)) continue
       rule.matched++
+      this.#onChange?.()
       if (rule.matched <= (rule.spec.skip ?? 0)) continue
       if (rule.spec.times !== undefined && rule.applied >= rule.spec.times) continue
       rule.applied++
@@ -191,7 +198,6 @@ export class RuleBook {
   }
 }
 
-/** A rule as the control API shows it. */
 /** A rule as the control API and `mock.rules.list()` show it (the document's `MockRule`). */
 export interface RuleRecord extends RuleSpec {
   source: 'runtime' | 'scenario'

@@ -110,6 +110,8 @@ export interface HubDependencies {
   onError: (error: unknown) => void
   /** The mock's public URL, for absolute `uri`s in event bodies. */
   baseUrl: () => string
+  /** Hears of every change to subscriptions, deliveries and WebSocket sessions (the change feed). */
+  changed?: (topic: 'subscriptions' | 'deliveries' | 'websockets') => void
 }
 
 export class EventHub {
@@ -134,6 +136,16 @@ export class EventHub {
     this.ws = new WsRegistry(this)
     this.#autoReplies = (deps.messaging?.autoReplies ?? []).map(r => ({ ...r, used: 0 }))
     this.#scheduleScriptedInbound()
+    if (deps.changed !== undefined) {
+      const changed = deps.changed
+      // A delivery also changes its subscription (pending, failing since, status).
+      this.deliveries.onRecord(() => { changed('deliveries'); changed('subscriptions') })
+    }
+  }
+
+  /** Tells the change feed (subscriptions, deliveries, WebSocket sessions). */
+  changed (topic: 'subscriptions' | 'deliveries' | 'websockets'): void {
+    this.#deps.changed?.(topic)
   }
 
   /** The scenario time: while a scheduled task runs, the time it was due (so a jump of the clock past several tasks dates each at its own instant). */
@@ -254,6 +266,7 @@ export class EventHub {
     }
     this.#subscriptions.set(subscription.id, subscription)
     this.#schedule(subscription)
+    this.changed('subscriptions')
     return subscription
   }
 
@@ -279,6 +292,7 @@ export class EventHub {
   renew (subscription: Subscription): Subscription {
     subscription.expirationTime = this.now + subscription.expiresIn * 1000
     this.#schedule(subscription)
+    this.changed('subscriptions')
     return subscription
   }
 
@@ -290,6 +304,7 @@ export class EventHub {
     subscription.queue = []
     this.#subscriptions.delete(subscription.id)
     subscription.wsSession?.unbind(subscription)
+    this.changed('subscriptions')
   }
 
   /** Blacklists a webhook subscription: it delivers nothing more until deleted and created again. */
@@ -298,6 +313,7 @@ export class EventHub {
     subscription.status = 'Blacklisted'
     subscription.blacklistedData = { blacklistedAt: this.now, reason }
     subscription.queue = []
+    this.changed('subscriptions')
   }
 
   /** Expiry and renewal reminders, on the clock. WebSocket subscriptions live with their session. */

@@ -189,6 +189,7 @@ export class WsRegistry {
     this.#byWsc.set(session.wsc, session)
     session.tasks.absolute = this.#hub.scheduler.after(this.policy.absoluteTimeoutSeconds * 1000, () => this.timeout(session, 'absolute'))
     this.touch(session)
+    this.#hub.changed('websockets')
     return session
   }
 
@@ -221,6 +222,7 @@ export class WsRegistry {
       if (reason) connection.send(errorFrame(reason.code, reason.message, 401))
       connection.socket.close(4401, reason?.message ?? 'session ended')
     }
+    this.#hub.changed('websockets')
   }
 
   /** An OAuth session ended (revoked, evicted): its WebSocket sessions end with it. */
@@ -242,6 +244,7 @@ export class WsRegistry {
     for (const { envelope } of connection.outbox) session.buffer.push(envelope)
     connection.outbox.length = 0
     session.tasks.expiry = this.#hub.scheduler.after(this.policy.recoveryTimeoutSeconds * 1000, () => this.end(session))
+    this.#hub.changed('websockets')
   }
 
   attach (connection: Connection, session: WsSession): void {
@@ -251,6 +254,7 @@ export class WsRegistry {
     session.tasks.expiry?.cancel()
     delete session.tasks.expiry
     this.touch(session)
+    this.#hub.changed('websockets')
   }
 
   /** A fresh session context for a session: its `wsc` changes (the sequence keeps growing). */

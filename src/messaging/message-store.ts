@@ -93,8 +93,11 @@ export class MessageStore {
   readonly #byOwner = new Map<Extension, StoredMessage[]>()
   readonly #byId = new Map<number, StoredMessage>()
   #nextId = 402000000001
+  readonly #onChange: (() => void) | undefined
 
-  constructor (spec: MessagingSpec = {}) {
+  /** `onChange` hears of every message stored, failed or forgotten. */
+  constructor (spec: MessagingSpec = {}, onChange?: () => void) {
+    this.#onChange = onChange
     this.limit = spec.storeLimit ?? DEFAULT_STORE_LIMIT
     this.#queuedMs = (spec.delivery?.queuedSeconds ?? DEFAULT_QUEUED_SECONDS) * 1000
     this.#sentMs = (spec.delivery?.sentSeconds ?? DEFAULT_SENT_SECONDS) * 1000
@@ -159,6 +162,7 @@ export class MessageStore {
     this.#all.push(message)
     this.#byId.set(id, message)
     while (this.#all.length > this.limit) this.#drop()
+    this.#onChange?.()
     return message
   }
 
@@ -173,6 +177,7 @@ export class MessageStore {
     // It becomes final at once: the record shows the failure from now on.
     if (now < message.sentAt) message.sentAt = now
     message.deliveredAt = now
+    this.#onChange?.()
     return true
   }
 
@@ -206,6 +211,7 @@ export class MessageStore {
     this.#byOwner.clear()
     this.#byId.clear()
     this.#dropped = 0
+    this.#onChange?.()
   }
 
   get (owner: Extension, id: number): StoredMessage | undefined {
@@ -240,6 +246,24 @@ export function stateAt (message: StoredMessage, now: number): MessageState {
     return { messageStatus: 'DeliveryFailed', lastModifiedTime: message.deliveredAt, deliveryErrorCode: message.failure.errorCode }
   }
   return { messageStatus: 'Delivered', lastModifiedTime: message.deliveredAt, smsDeliveryTime: message.deliveredAt }
+}
+
+/** A status a message has had, and since when (epoch ms). */
+export interface StatusChange {
+  status: MessageStatus
+  at: number
+}
+
+/** Every status the record has had up to `now`, oldest first: Queued → Sent → Delivered (or a failure). */
+export function historyAt (message: StoredMessage, now: number): StatusChange[] {
+  if (message.direction === 'Inbound') return [{ status: 'Received', at: message.createdAt }]
+  const history: StatusChange[] = [{ status: 'Queued', at: message.createdAt }]
+  if (now < message.sentAt) return history
+  if (message.failure?.status === 'SendingFailed') return [...history, { status: 'SendingFailed', at: message.sentAt }]
+  history.push({ status: 'Sent', at: message.sentAt })
+  if (now < message.deliveredAt) return history
+  history.push({ status: message.failure?.status === 'DeliveryFailed' ? 'DeliveryFailed' : 'Delivered', at: message.deliveredAt })
+  return history
 }
 
 /**

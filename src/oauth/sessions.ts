@@ -53,7 +53,23 @@ export interface Session {
   /** The previous tokens, kept for the OAU-129 window and the refresh grace. */
   previous?: { accessToken: string, refreshToken?: string, rotatedAt: number }
   ended: boolean
+  /** What happened to the session's refresh tokens, oldest first (the last {@link HISTORY_LIMIT}). */
+  history?: SessionEvent[]
+  /** Rotations since the session began (the history may hold fewer). */
+  rotations: number
 }
+
+/**
+ * One refresh of a session, as a dashboard shows it: a rotation (a new pair), a reuse of the
+ * previous refresh token within the grace (the same new pair again), or a reuse refused (OAU-213).
+ */
+export interface SessionEvent {
+  at: number
+  kind: 'rotated' | 'grace-reuse' | 'reuse-refused'
+}
+
+/** How many refresh events a session keeps. */
+export const HISTORY_LIMIT = 20
 
 type TokenKind = 'access' | 'refresh' | 'previous-access' | 'previous-refresh'
 
@@ -102,11 +118,16 @@ export class SessionStore {
   #policies: Policies
   #lastSweep = -Infinity
   readonly #onEnd: ((session: Session) => void) | undefined
+  readonly #onChange: (() => void) | undefined
 
-  /** `onEnd` hears of every session that ends (revoked, evicted, expired, ended by the control API). */
-  constructor (policies: Policies, onEnd?: (session: Session) => void) {
+  /**
+   * `onEnd` hears of every session that ends (revoked, evicted, expired, ended by the control API);
+   * `onChange` of every session that begins, refreshes or ends.
+   */
+  constructor (policies: Policies, onEnd?: (session: Session) => void, onChange?: () => void) {
     this.#policies = policies
     this.#onEnd = onEnd
+    this.#onChange = onChange
   }
 
   get size (): number {
@@ -139,12 +160,14 @@ export class SessionStore {
       createdAt: now,
       accessToken: '',
       accessExpiresAt: 0,
-      ended: false
+      ended: false,
+      rotations: 0
     }
     this.#mint(session, options.ttls, now)
     this.#sessions.set(session.id, session)
     live.push(session)
     this.#byUserApp.set(key, live)
+    this.#onChange?.()
     return session
   }
 
@@ -216,8 +239,10 @@ export class SessionStore {
     if (kind === 'previous-refresh') {
       if (this.#policies.refreshTokenReuse === 'strict' || !this.#inGrace(session, now)) {
         this.#tokens.delete(token)
+        this.#remember(session, 'reuse-refused', now)
         throw rc('OAU-213')
       }
+      this.#remember(session, 'grace-reuse', now)
       return session
     }
     if (now >= (session.refreshExpiresAt ?? 0)) {
@@ -232,17 +257,41 @@ export class SessionStore {
     // The old pair stays in the index (same strings, same session), now as the previous pair.
     session.previous = { accessToken: session.accessToken, refreshToken: token, rotatedAt: now }
     session.lastRefreshAt = now
+    session.rotations++
     this.#mint(session, ttls, now)
+    this.#remember(session, 'rotated', now)
     return session
   }
 
+  #remember (session: Session, kind: SessionEvent['kind'], at: number): void {
+    const history = session.history ??= []
+    if (history.length >= HISTORY_LIMIT) history.shift()
+    history.push({ at, kind })
+    this.#onChange?.()
+  }
+
   #inGrace (session: Session, now: number): boolean {
+    const end = this.#graceEnd(session)
+    return end !== undefined && now < end
+  }
+
+  #graceEnd (session: Session): number | undefined {
     const rotatedAt = session.previous?.rotatedAt
-    if (rotatedAt === undefined) return false
-    const end = session.accessUsedAt !== undefined
+    if (rotatedAt === undefined) return undefined
+    return session.accessUsedAt !== undefined
       ? Math.min(rotatedAt + REFRESH_GRACE_UNUSED_MS, session.accessUsedAt + REFRESH_GRACE_AFTER_USE_MS)
       : rotatedAt + REFRESH_GRACE_UNUSED_MS
-    return now < end
+  }
+
+  /**
+   * Until when the previous refresh token still answers (with the same new pair), if it still
+   * does at `now`: never under the `strict` policy, nor once a reuse was refused.
+   */
+  graceEndsAt (session: Session, now: number): number | undefined {
+    const previous = session.previous?.refreshToken
+    if (this.#policies.refreshTokenReuse === 'strict' || previous === undefined || this.#tokens.get(previous) !== session) return undefined
+    const end = this.#graceEnd(session)
+    return end !== undefined && now < end ? end : undefined
   }
 
   /** The session a current access token belongs to, without counting it as used (rate limits, rules). */
@@ -275,6 +324,7 @@ export class SessionStore {
       if (live.length === 0) this.#byUserApp.delete(key)
     }
     this.#onEnd?.(session)
+    this.#onChange?.()
   }
 
   clear (): void {
@@ -282,6 +332,7 @@ export class SessionStore {
     this.#sessions.clear()
     this.#byUserApp.clear()
     this.#lastSweep = -Infinity
+    this.#onChange?.()
   }
 
   /** How many token strings are held (for the memory benchmark and tests). */

@@ -7,7 +7,7 @@
  *
  * Set LOGIN_SCREENSHOTS=DIR to keep screenshots of the pages.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -15,18 +15,13 @@ import { SDK } from '@ringcentral/sdk'
 import t, { type Test } from 'tap'
 import { startMockServer } from '../../src/index.js'
 import { defaultScenario } from '../helper.js'
+import { launch, withChromium } from './browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const OWN_EXTENSION = '/restapi/v1.0/account/~/extension/~'
 
-if (!existsSync(CHROMIUM)) {
-  t.test('browser login', { skip: `${CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium) to run this test; CI's .ci/run does` }, () => {})
-} else {
-  await run()
-}
+await withChromium(t, 'browser login', run)
 
 async function run (): Promise<void> {
-  const { chromium } = await import('playwright-core')
   const shots = process.env.LOGIN_SCREENSHOTS
   if (shots) mkdirSync(shots, { recursive: true })
   const screenshot = async (page: import('playwright-core').Page, name: string) => {
@@ -59,12 +54,7 @@ async function run (): Promise<void> {
   t.teardown(() => mock.close())
   mockUrl = mock.url
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
-  t.teardown(() => browser.close())
+  const browser = await launch(t)
 
   /** Evaluated in the page (the tests are type-checked without the DOM library). */
   const ACTIVE_ID = 'document.activeElement && document.activeElement.id'

@@ -42,7 +42,9 @@ const pathFor = (template: string): fc.Arbitrary<string> => {
   return fc.tuple(...parts.map(p => p.startsWith('{') ? segment : fc.constant(p))).map(ps => ps.join('/'))
 }
 
-const routes = [...new Set(documentOperations.map(op => op.path))]
+// The change stream answers at once and then stays open by design (an answer that never ends is
+// not a hang there); test/control/dashboard.test.ts covers it.
+const routes = [...new Set(documentOperations.filter(op => op.id !== 'streamMockChanges').map(op => op.path))]
 const paths = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...routes).chain(pathFor) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('/restapi/v1.0', '/restapi/oauth', '/__mock', '/restapi', ''), segment).map(([a, b]) => `${a}/${b}`) }
