@@ -74,7 +74,7 @@ export function render (doc, spec2021, latestIds) {
     if (rcCodes.length === 0) {
       out.push(theirs.has(o.id)
         ? 'RingCentral\'s 2021 spec lists no error codes for this operation.'
-        : 'RingCentral\'s 2021 spec does not have this operation (it has no OAuth paths), so it documents no error codes for it.')
+        : `RingCentral's 2021 spec does not have this operation (${o.path.startsWith('/restapi/oauth/') ? 'it has no OAuth paths' : 'it came later'}), so it documents no error codes for it.`)
     } else {
       out.push('| RingCentral code | RingCentral status | RingCentral message | The mock returns it |')
       out.push('|---|---|---|---|')

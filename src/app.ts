@@ -13,6 +13,8 @@ import { installErrorHandling } from './error-handler.js'
 import { messagingRoutes } from './messaging/routes.js'
 import { installGateway } from './events/gateway.js'
 import { subscriptionRoutes } from './events/routes.js'
+import { a2pRoutes } from './a2p/routes.js'
+import { consentRoutes } from './a2p/consent-routes.js'
 import { authorizeRoutes } from './oauth/authorize.js'
 import { oauthRoutes } from './oauth/routes.js'
 import { redactUrl } from './redact.js'
@@ -82,6 +84,8 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   await app.register(extensionRoutes, { ctx })
   await app.register(messagingRoutes, { ctx })
   await app.register(subscriptionRoutes, { ctx })
+  await app.register(a2pRoutes, { ctx })
+  await app.register(consentRoutes, { ctx })
   installHome(app, ctx)
   installGateway(app, ctx)
   app.addHook('onClose', (_instance, done) => {

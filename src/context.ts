@@ -17,6 +17,8 @@ import { EventHub } from './events/hub.js'
 import { redactUrl } from './redact.js'
 import { ChangeFeed, type WorldChange } from './control/feed.js'
 import { DebuggerFlows } from './control/oauth-debugger.js'
+import { ConsentStore } from './a2p/consent.js'
+import { A2PService } from './a2p/service.js'
 
 export interface ContextOptions {
   /** Where real elapsed time comes from; tests inject a counter. Default `Date.now`. */
@@ -54,6 +56,10 @@ export class MockContext {
   journal: Journal
   /** Subscriptions, events and their delivery (webhooks, WebSockets), on the scenario clock. */
   events: EventHub
+  /** SMS consent (opt-outs), shared by ordinary and High Volume SMS. */
+  consents: ConsentStore
+  /** High Volume (A2P) SMS: batches, their messages, inbound to A2P numbers. */
+  a2p: A2PService
   /** Which parts of the state changed, for live views; it outlives scenario loads. */
   readonly feed = new ChangeFeed()
   /** The mock's own URL once it listens (startMockServer sets it), for `uri`s in event bodies. */
@@ -78,7 +84,9 @@ export class MockContext {
     this.messages = new MessageStore(loaded.scenario.messaging, this.#changed('messages'))
     this.rules = new RuleBook(loaded.scenario.rules, this.#changed('rules'))
     this.journal = new Journal(world.policies.journalLimit, 1, this.#changed('requests'))
+    this.consents = this.#consents(loaded, world)
     this.events = this.#hub()
+    this.a2p = this.#a2p()
     this.#watchClock()
     this.rateLimiter = new RateLimiter(world.policies.rateLimits)
     this.#timeSource = options.timeSource
@@ -114,12 +122,39 @@ export class MockContext {
   }
 
   /** Tells the change feed that `topic` changed (a store's onChange). */
-  #changed (topic: 'messages' | 'rules' | 'requests' | 'sessions' | 'credentials'): () => void {
+  #changed (topic: 'messages' | 'rules' | 'requests' | 'sessions' | 'credentials' | 'a2p'): () => void {
     return () => this.feed.changed(topic)
   }
 
   #sessions (world: World): SessionStore {
     return new SessionStore(world.policies, session => this.events.sessionEnded(session), this.#changed('sessions'))
+  }
+
+  /** The scenario's consent records, at the start of its clock. */
+  #consents (loaded: LoadedScenario, world: World): ConsentStore {
+    const store = new ConsentStore()
+    const start = this.clock.now()
+    const firstAccount = world.accounts[0]?.id ?? ''
+    store.apply((loaded.scenario.messaging?.consents ?? []).map(c => ({
+      accountId: c.from === '*' ? (c.accountId ?? firstAccount) : (world.phoneNumber(c.from)?.owner.account.id ?? firstAccount),
+      from: c.from,
+      to: c.to,
+      optStatus: c.optStatus,
+      source: c.source ?? 'Recipient'
+    })), start)
+    store.onChange(() => this.feed.changed('consents'))
+    return store
+  }
+
+  #a2p (): A2PService {
+    return new A2PService({
+      world: this.world,
+      hub: this.events,
+      messages: this.messages,
+      consents: this.consents,
+      policies: this.world.policies.a2p,
+      onChange: this.#changed('a2p')
+    })
   }
 
   #watchClock (): void {
@@ -146,7 +181,9 @@ export class MockContext {
     this.rules = new RuleBook(loaded.scenario.rules, this.#changed('rules'))
     this.journal = new Journal(parts.world.policies.journalLimit, this.journal.nextId, this.#changed('requests'))
     this.rateLimiter = new RateLimiter(parts.world.policies.rateLimits)
+    this.consents = this.#consents(loaded, parts.world)
     this.events = this.#hub()
+    this.a2p = this.#a2p()
     this.#watchClock()
     this.feed.worldChanged(reason)
   }

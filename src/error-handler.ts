@@ -74,8 +74,16 @@ export function parameterNameOf (error: Pick<FastifyError, 'validation' | 'valid
   return named.join('.') || 'body'
 }
 
+/**
+ * Refusals of RingCentral's API gateway, before the High Volume or v2 service sees the request
+ * (authentication, the app's permission, rate limits): they keep the REST API's body there too.
+ */
+const isGatewayError = (error: RcError): boolean =>
+  error.code.startsWith('OAU-') || error.code.startsWith('AGW-') || error.code === 'CMN-401' || error.code === 'CMN-301'
+
 export function sendError (request: FastifyRequest, reply: FastifyReply, error: RcError): FastifyReply {
-  const dialect = dialectOf(request)
+  const routeDialect = dialectOf(request)
+  const dialect = (routeDialect === 'asg' || routeDialect === 'v2') && isGatewayError(error) ? 'api' : routeDialect
   return reply.code(error.status(dialect)).headers(error.headers(dialect)).type('application/json; charset=UTF-8').send(error.body(dialect))
 }
 

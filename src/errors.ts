@@ -22,7 +22,12 @@ export type OAuthErrorName =
   | 'access_denied'
   | 'server_error'
 
-export type Dialect = 'oauth' | 'api'
+/**
+ * How an error body is shaped: `oauth` (the token endpoints), `api` (the REST API), `asg` (High
+ * Volume SMS: `{errorCode, message, errors: [{errorCode, message}]}`), `v2` (the v2 consent API:
+ * `{errors: [{errorCode, message, parameterName?, parameterValue?}]}`).
+ */
+export type Dialect = 'oauth' | 'api' | 'asg' | 'v2'
 
 /** How a catalogued code renders when nothing overrides it. */
 export interface ErrorDefinition {
@@ -258,6 +263,13 @@ export class RcError extends Error {
         errors: [entry],
         error_description: this.message
       }
+    }
+    if (dialect === 'asg') {
+      return { errorCode: this.code, message: this.message, errors: [{ errorCode: this.code, message: this.message }] }
+    }
+    if (dialect === 'v2') {
+      const { permissionName: _permission, ...named } = attributes
+      return { errors: [{ errorCode: this.code, message: this.message, ...named }] }
     }
     return {
       errorCode: this.definition.topLevelCode ?? this.code,

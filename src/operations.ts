@@ -16,6 +16,8 @@ export interface Operation {
 }
 
 const EXT = '/restapi/v1.0/account/:accountId/extension/:extensionId'
+const A2P = '/restapi/v1.0/account/:accountId/a2p-sms'
+const CONSENTS = '/restapi/v2/accounts/:accountId/sms/consents'
 
 export const operations = {
   getToken: { methods: ['POST'], path: '/restapi/oauth/token', group: 'Auth' },
@@ -33,7 +35,21 @@ export const operations = {
   updateSubscription: { methods: ['PUT'], path: '/restapi/v1.0/subscription/:subscriptionId', group: 'Medium' },
   deleteSubscription: { methods: ['DELETE'], path: '/restapi/v1.0/subscription/:subscriptionId', group: 'Medium' },
   renewSubscription: { methods: ['POST'], path: '/restapi/v1.0/subscription/:subscriptionId/renew', group: 'Light' },
-  authWsToken: { methods: ['POST'], path: '/restapi/oauth/wstoken', group: 'Auth', appPermission: 'WebSocket' }
+  authWsToken: { methods: ['POST'], path: '/restapi/oauth/wstoken', group: 'Auth', appPermission: 'WebSocket' },
+  createA2PSMS: { methods: ['POST'], path: `${A2P}/batches`, group: 'Light', appPermission: 'A2PSMS' },
+  listA2PBatches: { methods: ['GET'], path: `${A2P}/batches`, group: 'Light', appPermission: 'A2PSMS' },
+  readA2PBatch: { methods: ['GET'], path: `${A2P}/batches/:batchId`, group: 'Light', appPermission: 'A2PSMS' },
+  listA2PSMS: { methods: ['GET'], path: `${A2P}/messages`, group: 'Light', appPermission: 'A2PSMS' },
+  readA2PSMS: { methods: ['GET'], path: `${A2P}/messages/:messageId`, group: 'Light', appPermission: 'A2PSMS' },
+  aggregateA2PSMSStatuses: { methods: ['GET'], path: `${A2P}/statuses`, group: 'Light', appPermission: 'A2PSMS' },
+  readA2PSMSOptOuts: { methods: ['GET'], path: `${A2P}/opt-outs`, group: 'Light', appPermission: 'A2PSMS' },
+  addA2PSMSOptOuts: { methods: ['POST'], path: `${A2P}/opt-outs/bulk-assign`, group: 'Light', appPermission: 'A2PSMS' },
+  listSmsConsentRecords: { methods: ['GET'], path: CONSENTS, group: 'Light', appPermission: 'SMS' },
+  editSmsConsentRecords: { methods: ['PATCH'], path: CONSENTS, group: 'Light', appPermission: 'SMS' },
+  deleteSmsConsentRecords: { methods: ['DELETE'], path: CONSENTS, group: 'Light', appPermission: 'SMS' },
+  searchSmsConsentRecords: { methods: ['POST'], path: `${CONSENTS}/search`, group: 'Light', appPermission: 'SMS' },
+  exportSmsConsentRecords: { methods: ['GET'], path: `${CONSENTS}/export`, group: 'Light', appPermission: 'SMS' },
+  listSmsConsentHistoryRecords: { methods: ['GET'], path: `${CONSENTS}/history`, group: 'Light', appPermission: 'SMS' }
 } as const satisfies Record<string, Operation>
 
 export type OperationId = keyof typeof operations

@@ -51,7 +51,26 @@ export interface Policies {
   journalLimit: number
   controlToken?: string
   events: EventPolicies
+  a2p: A2PPolicies
 }
+
+/** `policies.a2p` with its defaults. */
+export interface A2PPolicies {
+  /** Per sender number; undefined: RingCentral's (60 a minute, toll-free 180). */
+  messagesPerMinute?: number
+  dailyLimit?: number
+  dailyLimitErrorCode: string
+  maxBatchSize?: number
+  costPerSegment: number
+  storeLimit: number
+}
+
+/** RingCentral's throughput for High Volume SMS: 60 messages a minute from a long code, 180 from a toll-free number. */
+export const A2P_LONG_CODE_PER_MINUTE = 60
+export const A2P_TOLL_FREE_PER_MINUTE = 180
+
+/** US and Canadian toll-free numbers: +1 800, 833, 844, 855, 866, 877, 888. */
+export const isTollFree = (number: PhoneNumber): boolean => /^\+1(800|833|844|855|866|877|888)\d{7}$/.test(number.phoneNumber)
 
 export class World {
   readonly scenario: Scenario
@@ -86,6 +105,14 @@ export class World {
         subscriptionsPerUser: p.subscriptionsPerUser ?? DEFAULT_EVENT_POLICIES.subscriptionsPerUser,
         webhooks: { ...DEFAULT_EVENT_POLICIES.webhooks, ...p.webhooks },
         websocket: { ...DEFAULT_EVENT_POLICIES.websocket, ...p.websocket }
+      },
+      a2p: {
+        ...(p.a2p?.messagesPerMinute !== undefined ? { messagesPerMinute: p.a2p.messagesPerMinute } : {}),
+        ...(p.a2p?.dailyLimit !== undefined ? { dailyLimit: p.a2p.dailyLimit } : {}),
+        dailyLimitErrorCode: p.a2p?.dailyLimitErrorCode ?? 'SMS-CAR-450',
+        ...(p.a2p?.maxBatchSize !== undefined ? { maxBatchSize: p.a2p.maxBatchSize } : {}),
+        costPerSegment: p.a2p?.costPerSegment ?? 0.007,
+        storeLimit: p.a2p?.storeLimit ?? 1_000_000
       }
     }
     let numberId = 0

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto'
 
 /** What can change. */
-export const TOPICS = ['world', 'clock', 'sessions', 'messages', 'subscriptions', 'deliveries', 'websockets', 'requests', 'rules', 'credentials'] as const
+export const TOPICS = ['world', 'clock', 'sessions', 'messages', 'a2p', 'consents', 'subscriptions', 'deliveries', 'websockets', 'requests', 'rules', 'credentials'] as const
 export type Topic = typeof TOPICS[number]
 
 export type ChangeListener = (topics: Topic[]) => void

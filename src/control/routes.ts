@@ -21,6 +21,7 @@ import { eventControlRoutes } from './event-routes.js'
 import { dashboardRoutes, installFeedHook } from './dashboard-routes.js'
 import { oauthDebuggerRoutes } from './oauth-debugger.js'
 import { uiRoutes } from './ui-routes.js'
+import { a2pControlRoutes } from './a2p-routes.js'
 
 export { ControlError } from './errors.js'
 
@@ -71,6 +72,7 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
   await app.register(eventControlRoutes, { ctx })
   await app.register(dashboardRoutes, { ctx })
   await app.register(oauthDebuggerRoutes, { ctx })
+  await app.register(a2pControlRoutes, { ctx })
   await app.register(uiRoutes)
 
   app.get('/__mock/health', { schema: routeSchema('mockHealth') }, async () => ({ status: 'ok', scenario: ctx.world.name, now: toIso(ctx.now()) }))

@@ -127,6 +127,7 @@ export class EventHub {
   readonly #autoReplies: Array<NonNullable<MessagingSpec['autoReplies']>[number] & { used: number }>
   readonly #closers = new Set<() => void>()
   readonly #inboundListeners = new Set<(message: StoredMessage) => void>()
+  readonly #subscribedListeners = new Set<(subscription: Subscription) => void>()
   #closed = false
 
   constructor (deps: HubDependencies) {
@@ -267,7 +268,23 @@ export class EventHub {
     this.#subscriptions.set(subscription.id, subscription)
     this.#schedule(subscription)
     this.changed('subscriptions')
+    for (const listener of this.#subscribedListeners) listener(subscription)
     return subscription
+  }
+
+  /** Calls `listener` for every new subscription (and for new filters of one: the High Volume walkers). */
+  onSubscribed (listener: (subscription: Subscription) => void): () => void {
+    this.#subscribedListeners.add(listener)
+    return () => this.#subscribedListeners.delete(listener)
+  }
+
+  /** Whether an active subscription of the account asks for any of these kinds of events. */
+  wants (accountId: string, ...kinds: string[]): boolean {
+    for (const subscription of this.#subscriptions.values()) {
+      if (subscription.status !== 'Active' || subscription.owner.account.id !== accountId) continue
+      if (subscription.filters.some(f => f.disabled === undefined && kinds.includes(f.kind))) return true
+    }
+    return false
   }
 
   #checkAddress (raw: unknown): string {
@@ -285,7 +302,9 @@ export class EventHub {
     const expiresIn = request.expiresIn !== undefined ? this.#expiresIn(request.expiresIn, subscription.transport) : subscription.expiresIn
     if (request.eventFilters !== undefined) subscription.filters = this.#parseFilters(request.eventFilters, session, expiresIn)
     subscription.expiresIn = expiresIn
-    return this.renew(subscription)
+    const renewed = this.renew(subscription)
+    if (request.eventFilters !== undefined) for (const listener of this.#subscribedListeners) listener(subscription)
+    return renewed
   }
 
   /** The subscription lives `expiresIn` more seconds from now (changelog 1.0.38: `expiresIn` is kept). */

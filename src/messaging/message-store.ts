@@ -23,6 +23,8 @@ export type MessageDirection = 'Inbound' | 'Outbound'
 export const DEFAULT_QUEUED_SECONDS = 2
 export const DEFAULT_SENT_SECONDS = 3
 export const DEFAULT_ERROR_CODE = { SendingFailed: 'SMS-RC-410', DeliveryFailed: 'SMS-CAR-411' } as const
+/** "The destination subscriber opted out" (RingCentral's SMS errors): a send to an opted-out pair. */
+export const OPTED_OUT_CODE = 'SMS-RC-413'
 
 export interface MmsAttachment {
   id: number
@@ -104,19 +106,30 @@ export class MessageStore {
     for (const r of spec.recipients ?? []) if (!this.#recipients.has(r.phoneNumber)) this.#recipients.set(r.phoneNumber, r)
   }
 
+  /** How long a message stays Sent before it is Delivered (or DeliveryFailed). */
+  get sentMs (): number {
+    return this.#sentMs
+  }
+
   /** What the scenario says about a recipient, if anything. */
   recipient (phoneNumber: string): MessagingRecipientSpec | undefined {
     return this.#recipients.get(phoneNumber)
   }
 
-  send (input: NewMessage, now: number): StoredMessage {
+  /**
+   * An outbound message. `optedOut` says which recipients have opted out of texts from the sender
+   * (consent): such a message fails to be sent with SMS-RC-413, as RingCentral blocks it.
+   */
+  send (input: NewMessage, now: number, optedOut?: (to: string) => boolean): StoredMessage {
     let failure: MessageFailure | undefined
+    if (optedOut !== undefined && input.to.some(optedOut)) failure = { status: 'SendingFailed', errorCode: OPTED_OUT_CODE }
     for (const number of input.to) {
+      if (failure?.status === 'SendingFailed') break
       const r = this.#recipients.get(number)
       if (r === undefined || r.outcome === 'Blocked') continue
       const candidate = { status: r.outcome, errorCode: r.errorCode ?? DEFAULT_ERROR_CODE[r.outcome] }
       // A sending failure shows before a delivery failure, so it wins.
-      if (failure === undefined || (candidate.status === 'SendingFailed' && failure.status !== 'SendingFailed')) failure = candidate
+      if (failure === undefined || candidate.status === 'SendingFailed') failure = candidate
     }
     return this.#add({
       owner: input.owner,

@@ -28,6 +28,10 @@ export function checkWorldRules (scenario: Scenario): ScenarioProblem[] {
       ext.phoneNumbers?.forEach((n, i) => {
         unique('phone number', n.phoneNumber, `${at}.phoneNumbers[${i}].phoneNumber`)
         if (n.id !== undefined) unique('phone number id', n.id, `${at}.phoneNumbers[${i}].id`)
+        // RingCentral: a number is either an Enhanced Business SMS number or a High Volume one.
+        if (n.features?.includes('SmsSender') === true && n.features.includes('A2PSmsSender')) {
+          problems.push({ path: `${at}.phoneNumbers[${i}].features`, message: 'a number is an SMS sender (SmsSender) or a High Volume SMS sender (A2PSmsSender), not both' })
+        }
       })
       ext.jwtCredentials?.forEach((c, i) => {
         unique('JWT credential id', c.id, `${at}.jwtCredentials[${i}].id`)
@@ -63,6 +67,15 @@ export function checkWorldRules (scenario: Scenario): ScenarioProblem[] {
       new RegExp(r.whenText)
     } catch (error) {
       problems.push({ path: `messaging.autoReplies[${i}].whenText`, message: `not a regular expression: ${(error as Error).message}` })
+    }
+  })
+  scenario.messaging?.consents?.forEach((c, i) => {
+    const at = `messaging.consents[${i}]`
+    if (c.from === '*') {
+      if (c.accountId !== undefined && !scenario.accounts.some(a => a.id === c.accountId)) problems.push({ path: `${at}.accountId`, message: `names no account of this scenario (got ${JSON.stringify(c.accountId)})` })
+    } else {
+      if (world.phoneNumber(c.from) === undefined) problems.push({ path: `${at}.from`, message: `no extension of this scenario owns ${c.from}; give one of the scenario's numbers, or "*" for all of an account's` })
+      if (c.accountId !== undefined) problems.push({ path: `${at}.accountId`, message: 'only with from "*" (a number belongs to its account already)' })
     }
   })
   scenario.rules?.forEach((rule, i) => {

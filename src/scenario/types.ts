@@ -81,6 +81,7 @@ export interface PoliciesSpec {
     blacklistAfterSeconds?: number
     allowHttp?: boolean
   }
+  a2p?: A2PPolicySpec
   websocket?: {
     tokenTtlSeconds?: number
     idleTimeoutSeconds?: number
@@ -89,6 +90,25 @@ export interface PoliciesSpec {
     recoveryBufferSize?: number
     notificationGapMs?: number
   }
+}
+
+/** High Volume (A2P) SMS: throughput, limits and cost (`policies.a2p`). */
+export interface A2PPolicySpec {
+  messagesPerMinute?: number
+  dailyLimit?: number
+  dailyLimitErrorCode?: string
+  maxBatchSize?: number
+  costPerSegment?: number
+  storeLimit?: number
+}
+
+/** A consent record at the scenario's start (`messaging.consents`). */
+export interface ConsentSpec {
+  from: string
+  to: string
+  optStatus: 'OptOut' | 'OptIn'
+  source?: 'Recipient' | 'Api' | 'Upstream' | 'Carrier'
+  accountId?: string
 }
 
 /** RingCentral user permissions the messaging routes check, and how far each reaches. */
@@ -132,6 +152,7 @@ export interface MessagingSpec {
   storeLimit?: number
   inbound?: ScriptedInboundSpec[]
   autoReplies?: AutoReplySpec[]
+  consents?: ConsentSpec[]
 }
 
 export interface Scenario {

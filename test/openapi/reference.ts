@@ -21,10 +21,12 @@ export const referenceDir = process.env.RINGCENTRAL_OPENAPI_DIR !== undefined &&
 export const latestSpecPath = join(referenceDir, 'rc-public-openapi.yml')
 /** The 2021 official spec: per-operation `x-error-codes` and `x-http-examples`. */
 export const spec2021Path = join(referenceDir, '2021-03-28', 'ringcentral_openapi3.json')
+/** The 2025-09-23 public spec: operations RingCentral has since dropped (DELETE /sms/consents). */
+export const spec2025Path = join(referenceDir, '2025-09-23', 'rc-public-openapi.yml')
 
 /** Why the reference cannot be used (a skip message), or false when it is there. */
 export function referenceMissing (): string | false {
-  const missing = [latestSpecPath, spec2021Path].filter(p => !existsSync(p))
+  const missing = [latestSpecPath, spec2021Path, spec2025Path].filter(p => !existsSync(p))
   if (missing.length === 0) return false
   return `RingCentral's OpenAPI reference is not available (missing ${missing.join(', ')}); ` +
     'put RingCentral\'s specs at ../shared/ringcentral-openapi beside the repository or set RINGCENTRAL_OPENAPI_DIR. ' +
@@ -37,8 +39,10 @@ export type Operation2021 = OpenAPIV3.OperationObject & { 'x-error-codes'?: Erro
 
 let latest: OpenAPIV3.Document | undefined
 let old: OpenAPIV3.Document | undefined
+let of2025: OpenAPIV3.Document | undefined
 
 export const loadLatestSpec = (): OpenAPIV3.Document => (latest ??= parse(readFileSync(latestSpecPath, 'utf8'), { maxAliasCount: -1 }) as OpenAPIV3.Document)
+export const loadSpec2025 = (): OpenAPIV3.Document => (of2025 ??= parse(readFileSync(spec2025Path, 'utf8'), { maxAliasCount: -1 }) as OpenAPIV3.Document)
 export const loadSpec2021 = (): OpenAPIV3.Document => (old ??= JSON.parse(readFileSync(spec2021Path, 'utf8')) as OpenAPIV3.Document)
 
 export interface SpecOperation<T = OpenAPIV3.OperationObject> {
@@ -68,6 +72,6 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
     t.ok(referenceDir.endsWith('ringcentral-openapi'), referenceDir)
     t.equal(latestSpecPath, join(referenceDir, 'rc-public-openapi.yml'))
     if (process.env.RINGCENTRAL_OPENAPI_DIR === undefined) t.equal(referenceDir, resolve(repoRoot, '..', 'shared', 'ringcentral-openapi'))
-    t.type(referenceMissing(), existsSync(latestSpecPath) && existsSync(spec2021Path) ? 'boolean' : 'string')
+    t.type(referenceMissing(), existsSync(latestSpecPath) && existsSync(spec2021Path) && existsSync(spec2025Path) ? 'boolean' : 'string')
   })
 }
