@@ -71,6 +71,8 @@ export const catalogue = {
   'CMN-405': { status: 401, message: 'Login to extension required', headers: BEARER_CHALLENGE, evidence: 'V' },
   'CMN-408': { status: 403, message: 'In order to call this API endpoint, user needs to have [${permissionName}] permission.', evidence: 'V' },
   'CMN-415': { status: 415, message: 'Unsupported Media Type', oauthStatus: 415, evidence: 'I' },
+  // The 500 of the High Volume SMS service (every a2p-sms operation's documented example).
+  'CMN-203': { status: 500, message: 'Internal Server Error', oauthError: 'server_error', oauthStatus: 500, evidence: 'V' },
   'CMN-500': { status: 500, message: 'Internal Server Error', oauthError: 'server_error', oauthStatus: 500, evidence: 'I' },
 
   // --- OAuth: token endpoint --------------------------------------------------------------

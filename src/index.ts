@@ -18,6 +18,7 @@ import { MockContext } from './context.js'
 import { checkScenario, defaultScenarioPath, loadScenarioFile, ruleValidator, ScenarioError, type LoadedScenario } from './scenario/load.js'
 import { checkRule, describeRule, type RuleRecord, type RuleSpec } from './control/rules.js'
 import { type ClockTime, moveClock } from './control/clock-control.js'
+import { batchDetail, consentRecords, listBatches, setConsents, type ConsentInput, type MockA2PBatch, type MockConsentRecord } from './control/a2p-routes.js'
 import { describeMessage, describeSession, describeSubscription, describeWsSession, type MockSessionRecord, type MockSubscriptionRecord, type MockWebSocketRecord, type OutboxMessageRecord } from './control/describe.js'
 import { badRequest, conflict, ControlError, notFound } from './control/errors.js'
 import type { DeliveryFilter, DeliveryRecord } from './events/deliveries.js'
@@ -36,6 +37,7 @@ export type { MockSessionRecord, OutboxMessageRecord } from './control/describe.
 export type { ClockTime } from './control/clock-control.js'
 export type { MockSubscriptionRecord, MockWebSocketRecord } from './control/describe.js'
 export type { DeliveryFilter, DeliveryRecord } from './events/deliveries.js'
+export type { MockA2PBatch, MockConsentRecord, ConsentInput } from './control/a2p-routes.js'
 export type { MockWorld, MockCatalogue } from './control/dashboard-routes.js'
 export type { MockOAuthFlow, MockOAuthExchange } from './control/oauth-debugger.js'
 export type { Topic } from './control/feed.js'
@@ -172,6 +174,18 @@ export interface MockServer {
     /** The next recovery of this session fails (WSG-1005): the client has to subscribe again. */
     failNextRecovery (id: string): void
   }
+  /** High Volume SMS: every batch with its counts now, and one batch with its messages. */
+  readonly a2p: {
+    batches (): MockA2PBatch[]
+    /** The batch and its first `limit` messages (default 1000), or undefined. */
+    batch (id: string, options?: { limit?: number }): (MockA2PBatch & { messages: Array<Record<string, unknown>> }) | undefined
+  }
+  /** SMS consent (one list for ordinary and High Volume SMS). */
+  readonly consents: {
+    list (): MockConsentRecord[]
+    /** Opts pairs out or back in, as `POST /__mock/consents` does: the events fire, sends to an opted-out pair fail with SMS-RC-413. */
+    set (records: ConsentInput[]): MockConsentRecord[]
+  }
   /** Live OAuth sessions. */
   readonly sessions: {
     list (): MockSessionRecord[]
@@ -274,6 +288,17 @@ export async function startMockServer (options: StartOptions = {}): Promise<Mock
       } catch (error) {
         if (error instanceof InboundError) throw badRequest(error.message)
         throw error
+      }
+    },
+    a2p: {
+      batches: () => listBatches(ctx).records,
+      batch: (id, options = {}) => batchDetail(ctx, id, options.limit)
+    },
+    consents: {
+      list: () => consentRecords(ctx),
+      set (records) {
+        setConsents(ctx, records)
+        return consentRecords(ctx)
       }
     },
     subscriptions: {

@@ -5,7 +5,7 @@
  * A message's status is never stored; it follows from the clock, as ordinary SMS's does. Each
  * sender number sends at its throughput (RingCentral: 60 a minute for a long code, 180 for a
  * toll-free number; `policies.a2p.messagesPerMinute` overrides), in the order of the batches and
- * of their messages: message i of a batch leaves `Queued` at `startAt + i × interval`, becomes
+ * of their messages: message i of a batch leaves `Queued` at `startAt + i × interval` (to the next whole millisecond), becomes
  * `Sent` (or `SendingFailed`), and `messaging.delivery.sentSeconds` later `Delivered` (or
  * `DeliveryFailed`). Each message's fate is decided when the batch is accepted: the scenario's
  * recipient outcomes, consent (an opted-out pair fails with SMS-RC-413) and the daily cap.
@@ -98,7 +98,17 @@ export interface A2PMessageView {
 }
 
 /** When message `i` of a batch leaves Queued. */
-export const dispatchAt = (batch: A2PBatch, i: number): number => batch.startAt + i * batch.intervalMs
+export const dispatchAt = (batch: A2PBatch, i: number): number => Math.ceil(batch.startAt + i * batch.intervalMs)
+
+/** How many messages of the batch have left Queued at `now` (O(1): an estimate, then corrected for rounding). */
+export function processedAt (batch: A2PBatch, now: number): number {
+  const n = batch.messages.length
+  if (n === 0) return 0
+  let k = Math.max(0, Math.min(n, Math.floor((now - batch.startAt) / batch.intervalMs) + 1))
+  while (k < n && dispatchAt(batch, k) <= now) k++
+  while (k > 0 && dispatchAt(batch, k - 1) > now) k--
+  return k
+}
 
 /** When the batch's last message leaves Queued (the batch completes then). */
 export const completedAt = (batch: A2PBatch): number =>
@@ -172,7 +182,7 @@ export interface BatchView {
 
 export function batchView (batch: A2PBatch, now: number): BatchView {
   const n = batch.messages.length
-  const processed = n === 0 || now < batch.startAt ? 0 : Math.min(n, Math.floor((now - batch.startAt) / batch.intervalMs) + 1)
+  const processed = processedAt(batch, now)
   const completed = processed === n
   return {
     id: batch.id,

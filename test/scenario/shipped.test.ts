@@ -103,3 +103,21 @@ t.test('appointment-reminders: reminders out, answers back as events, on the clo
   const cy = (await h.api(new URL(statuses['+16505550403']!).pathname, token)).json()
   t.match(cy, { messageStatus: 'DeliveryFailed', deliveryErrorCode: 'SMS-CAR-411' })
 })
+
+t.test('nightly-batch: 500 reminders, 3 invalid numbers, 2 opted out, 1 carrier-blocked', async t => {
+  const h = await build(t, undefined, { file: shipped('nightly-batch') })
+  const token = (await h.token({ grant_type: JWT_GRANT, assertion: h.jwt('ops-jwt') }, { id: 'batch-app', secret: 'batch-app-secret' })).json().access_token as string
+  const to = Array.from({ length: 500 }, (_, i) => `+1555010${String(i + 1).padStart(4, '0')}`)
+  to[6] = '5550100007'
+  to[99] = '+1555010000x'
+  to[199] = ''
+  const created = await h.app.inject({ method: 'POST', url: '/restapi/v1.0/account/~/a2p-sms/batches', headers: { authorization: `Bearer ${token}` }, payload: { from: '+18885550100', text: 'Reminder', messages: to.map(n => ({ to: [n] })) } })
+  t.equal(created.statusCode, 201)
+  t.equal(created.json().rejected.length, 3, '3 invalid numbers rejected')
+  h.advance(166)
+  const batch = (await h.api(`/restapi/v1.0/account/~/a2p-sms/batches/${String(created.json().id)}`, token)).json()
+  t.match(batch, { status: 'Completed', batchSize: 497, processedCount: 497 }, '2 min 46 s of clock at 180 a minute')
+  h.advance(3)
+  const statuses = (await h.api('/restapi/v1.0/account/~/a2p-sms/statuses', token)).json()
+  t.same([statuses.delivered.count, statuses.sendingFailed.errorCodeCounts, statuses.deliveryFailed.errorCodeCounts], [494, { 'SMS-RC-413': 2 }, { 'SMS-CAR-430': 1 }])
+})
