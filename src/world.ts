@@ -81,6 +81,10 @@ export class World {
   readonly #extensions = new Map<string, Extension>()
   readonly #byEmail = new Map<string, Extension>()
   readonly #numbers = new Map<string, PhoneNumber>()
+  /** The account a number (main or any extension's) belongs to; the first account that has it. */
+  readonly #accountByNumber = new Map<string, Account>()
+  /** Extensions by `${accountId} ${extensionNumber}`. */
+  readonly #byExtensionNumber = new Map<string, Extension>()
   readonly #apps = new Map<string, App>()
   readonly #credentials = new Map<string, JwtCredential>()
 
@@ -119,16 +123,21 @@ export class World {
     for (const spec of scenario.accounts) {
       const account: Account = { ...spec, extensions: [] }
       this.accounts.push(account)
+      const claim = (e164: string | undefined): void => { if (e164 !== undefined && !this.#accountByNumber.has(e164)) this.#accountByNumber.set(e164, account) }
+      claim(account.mainNumber)
       for (const e of spec.extensions) {
         const ext: Extension = { ...e, account, admin: e.admin ?? false, phoneNumbers: [], jwtCredentials: e.jwtCredentials ?? [] }
         account.extensions.push(ext)
         this.#extensions.set(ext.id, ext)
+        const byNumber = `${account.id} ${ext.extensionNumber}`
+        if (!this.#byExtensionNumber.has(byNumber)) this.#byExtensionNumber.set(byNumber, ext)
         if (ext.email) this.#byEmail.set(ext.email.toLowerCase(), ext)
         for (const n of e.phoneNumbers ?? []) {
           numberId++
           const number: PhoneNumber = { ...n, id: n.id ?? String(numberId * 1000 + Number(ext.id.slice(-3))), owner: ext, features: n.features ?? [] }
           ext.phoneNumbers.push(number)
           this.#numbers.set(number.phoneNumber, number)
+          claim(number.phoneNumber)
         }
         for (const c of ext.jwtCredentials) this.#credentials.set(c.id, { ...c, owner: ext })
       }
@@ -197,8 +206,9 @@ export class World {
     const e164 = normalizeNumber(number)
     if (e164 === undefined) return undefined
     if (ext !== undefined && ext !== '') {
-      const account = this.accounts.find(a => a.mainNumber === e164 || a.extensions.some(x => x.phoneNumbers.some(n => n.phoneNumber === e164)))
-      return account?.extensions.find(x => x.extensionNumber === ext)
+      // Indexed: a login costs the same in a world of 10 numbers and of 100,000.
+      const account = this.#accountByNumber.get(e164)
+      return account !== undefined ? this.#byExtensionNumber.get(`${account.id} ${ext}`) : undefined
     }
     const owned = this.#numbers.get(e164)
     if (owned) return owned.owner

@@ -26,11 +26,17 @@ export class BoundedLog<T> {
     this.#dropped++
   }
 
-  /** Oldest first. */
-  toArray (): T[] {
+  /** Oldest first; from position `from` (0 is the oldest held) when given. */
+  toArray (from = 0): T[] {
     const out: T[] = []
-    for (let i = 0; i < this.#size; i++) out.push(this.#items[(this.#start + i) % this.limit] as T)
+    for (let i = Math.max(0, from); i < this.#size; i++) out.push(this.#items[(this.#start + i) % this.limit] as T)
     return out
+  }
+
+  /** The entry at position `index` (0 is the oldest held), in O(1). */
+  at (index: number): T | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.#size) return undefined
+    return this.#items[(this.#start + index) % this.limit]
   }
 
   get size (): number {

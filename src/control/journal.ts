@@ -306,14 +306,9 @@ export class Journal {
 
   list (filter: CheckedFilter = {}): JournalEntry[] {
     const method = filter.method?.toUpperCase()
-    let records = this.#log.toArray()
-    // Ids increase along the log: what came after an id is a tail, found without rendering the rest.
-    if (filter.after !== undefined) {
-      const after = filter.after
-      let first = records.length
-      while (first > 0 && (records[first - 1]?.id ?? 0) > after) first--
-      records = records.slice(first)
-    }
+    // Ids are consecutive along the log: what came after an id is a tail, found by arithmetic.
+    const oldest = this.#log.at(0)?.id ?? this.#next
+    const records = this.#log.toArray(filter.after !== undefined ? filter.after + 1 - oldest : 0)
     const matching = records.map(r => (r.entry ??= render(r))).filter(e =>
       (filter.operation === undefined || e.operation === filter.operation) &&
       (filter.errorCode === undefined || (e.errorCodes?.includes(filter.errorCode) ?? false)) &&
@@ -329,8 +324,10 @@ export class Journal {
   }
 
   get (id: number): JournalEntry | undefined {
-    const found = this.#log.toArray().find(r => r.id === id)
-    return found ? (found.entry ??= render(found)) : undefined
+    // Ids are consecutive along the log (one per record, in order): O(1).
+    const oldest = this.#log.at(0)
+    const found = oldest !== undefined ? this.#log.at(id - oldest.id) : undefined
+    return found?.id === id ? (found.entry ??= render(found)) : undefined
   }
 
   get limit (): number {
