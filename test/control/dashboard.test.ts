@@ -135,6 +135,25 @@ t.test('the stream follows the control token, and app.close() ends it', async t 
   t.pass('closed with a stream open')
 })
 
+t.test('the stream names what the High Volume page reads again: a2p for a batch, consents for an opt-out', async t => {
+  const h = await build(t, undefined, { file: shipped('nightly-batch') })
+  const url = await listen(t, h)
+  const s = await stream(t, url)
+  t.ok((await s.next('hello')).topics.includes('a2p'))
+  const login = await h.token({ grant_type: JWT_GRANT, assertion: h.jwt('ops-jwt') }, { id: 'batch-app', secret: 'batch-app-secret' })
+  t.same((await s.next('change')).topics.sort(), ['requests', 'sessions'])
+  const created = await h.app.inject({ method: 'POST', url: '/restapi/v1.0/account/~/a2p-sms/batches', headers: { authorization: `Bearer ${login.json().access_token as string}`, 'content-type': 'application/json' }, payload: { from: '+18885550100', text: 'Reminder', messages: [{ to: ['+15550100001'] }] } })
+  t.equal(created.statusCode, 201)
+  t.ok((await s.next('change')).topics.includes('a2p'), 'a batch added')
+  const opted = await h.app.inject({ method: 'POST', url: '/__mock/consents', payload: { records: [{ from: '+18885550100', to: '+15550100002', optStatus: 'OptOut' }] } })
+  t.equal(opted.statusCode, 200)
+  t.ok((await s.next('change')).topics.includes('consents'), 'a pair opted out')
+  const refused = await h.app.inject({ method: 'POST', url: '/__mock/consents', payload: { records: [{ from: '+18885550100', to: '5550100002', optStatus: 'OptOut' }] } })
+  t.equal(refused.statusCode, 400)
+  t.match(refused.json(), { error: 'bad_request', message: /records\[0\]\.to must be an E\.164 number/ }, 'the message the page shows')
+  t.equal((await h.app.inject({ url: '/__mock/ui/a2p' })).statusCode, 200, 'the page routes by its own URL')
+})
+
 t.test('ChangeFeed: nothing is collected without a listener; a throwing listener harms no other', async t => {
   const feed = new ChangeFeed()
   feed.changed('sessions')

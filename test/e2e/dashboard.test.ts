@@ -3,7 +3,9 @@
  * the official JS SDK and a real webhook receiver: a JWT login shows up in Sessions live; an SMS
  * sent with the SDK turns Delivered when the page moves the clock; an inbound SMS composed on the
  * page reaches the app's webhook; a rule added on the page makes the SDK fail with MSG-304, whose
- * journal entry opens; the OAuth debugger signs in through the login page and exchanges the code.
+ * journal entry opens; a High Volume batch completes on the clock with its opted-out recipient's
+ * SMS-RC-413, and the page opts a pair out; the OAuth debugger signs in through the login page and
+ * exchanges the code.
  * Also: a replaced scenario and a restarted mock are announced, the control token is asked for,
  * every view passes axe-core's WCAG checks, works from the keyboard and fits a phone's width, and
  * nothing is loaded from anywhere but the mock. Without /usr/bin/chromium the test is skipped,
@@ -23,6 +25,7 @@ import { launch, withChromium } from './browser.js'
 
 const SMS = '/restapi/v1.0/account/~/extension/~/sms'
 const INSTANT = '/restapi/v1.0/account/~/extension/~/message-store/instant?type=SMS'
+const A2P_BATCHES = '/restapi/v1.0/account/~/a2p-sms/batches'
 
 await withChromium(t, 'dashboard', run)
 
@@ -69,7 +72,7 @@ async function run (): Promise<void> {
       t.same(requests.filter(url => !url.startsWith(mock.url)), [], 'nothing loaded from anywhere but the mock')
       t.same(mock.contractViolations, [], 'every answer the page got is the documented shape')
     }
-    return { page, requests, verify }
+    return { page, requests, errors, verify }
   }
 
   const sdk = (mock: MockServer) => new SDK({ server: mock.url, clientId: 'jwt-app', clientSecret: 'jwt-app-secret' }).platform()
@@ -134,6 +137,71 @@ async function run (): Promise<void> {
     t.match(await secondRow.getByTestId('message-status').textContent(), /SMS-CAR-430/)
     const read = await (await platform.get(`/restapi/v1.0/account/~/extension/~/message-store/${second.id}`)).json() as { messageStatus: string, deliveryErrorCode: string }
     t.same([read.messageStatus, read.deliveryErrorCode], ['DeliveryFailed', 'SMS-CAR-430'], 'the app reads the same failure')
+    verify()
+  })
+
+  t.test('High Volume SMS: a batch completes on the clock, SMS-RC-413 for the opted out; the page opts a pair out', async t => {
+    const mock = await mockFor(t, { scenario: 'nightly-batch' })
+    const { page, requests, errors, verify } = await open(t, mock, { hash: '#/a2p' })
+    await page.getByText('No batches yet').waitFor()
+    // The scenario's opt-outs are listed from the start.
+    await page.locator('tr[data-consent="+18885550100 +15550100013"]').getByText('OptOut').waitFor()
+
+    const platform = new SDK({ server: mock.url, clientId: 'batch-app', clientSecret: 'batch-app-secret' }).platform()
+    await platform.login({ jwt: mock.jwt('ops-jwt') })
+    const created = await (await platform.post(A2P_BATCHES, { from: '+18885550100', text: 'Reminder', messages: [{ to: ['+15550100001'] }, { to: ['+15550100013'] }] })).json() as { id: string }
+    const row = page.locator(`tr[data-batch="${created.id}"]`)
+    await row.getByTestId('batch-status').getByText('Processing').waitFor()
+    t.match(await row.textContent(), /\+18885550100.*0 \/ 2 processed/, 'the batch appears live, nothing processed on a frozen clock')
+    t.equal(await row.getByRole('link').getAttribute('href'), `#/a2p/${created.id}`)
+    t.equal(await row.getByRole('link').textContent(), `${created.id.slice(0, 8)}${created.id.slice(8)}…`, 'the id shortened on screen, the rest read out')
+
+    // The clock moved by the test: the counts follow without a reload.
+    const moved = await fetch(`${mock.url}/__mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: 10 }) })
+    t.equal(moved.status, 200)
+    await row.getByTestId('batch-status').getByText('Completed').waitFor()
+    const cells = await row.locator('td').allTextContents()
+    t.same(cells.slice(1, 8), ['+18885550100', 'Completed2 / 2 processed', '0', '0', '1', '1', '0'], 'from, status and processed, then Queued, Sent, Delivered, SendingFailed, DeliveryFailed')
+    t.match(cells[8], /^SMS-RC-413 × 1$/, 'the opted-out recipient\'s code, with its count')
+    t.match(cells[9], /^\d+(\.\d+)?$/, 'a cost once completed')
+
+    // Open it: its aggregate and its messages.
+    await row.getByRole('link').click()
+    await page.getByRole('heading', { name: `Batch ${created.id}` }).waitFor()
+    const failed = page.locator('tr[data-a2p-message]', { hasText: '+15550100013' })
+    await failed.getByTestId('a2p-message-status').getByText('SendingFailed').waitFor()
+    t.match(await failed.textContent(), /SMS-RC-413.*none \(not sent\).*Reminder/, 'the code, no segments, the text')
+    t.match(await page.locator('tr[data-a2p-message]', { hasText: '+15550100001' }).textContent(), /Delivered.*—1.*Reminder/)
+    t.equal(await page.locator('tr[data-status="SendingFailed"] td').textContent(), '1')
+    t.match(await page.locator('tr[data-error-code="SMS-RC-413"]').textContent(), /SMS-RC-413.*SendingFailed.*opted out.*1/)
+    t.ok(requests.some(url => url.endsWith(`/__mock/a2p/batches/${created.id}?limit=100`)), 'the first 100 messages, by default')
+    const more = page.waitForRequest(request => request.url().endsWith(`/__mock/a2p/batches/${created.id}?limit=1000`))
+    await page.getByLabel('Messages shown').selectOption('1000')
+    await more
+    await page.getByText(/The first 2 of 2 messages.*limit=1000/).waitFor()
+    await screenshot(page, 'a2p')
+    await accessible(t, page, 'High Volume SMS')
+
+    // The consent form: a refusal says why; then a pair opted out.
+    await page.getByLabel('From', { exact: true }).selectOption('+18885550100')
+    await page.getByLabel('To', { exact: true }).fill('5550100001')
+    await page.getByLabel('Status', { exact: true }).selectOption('OptOut')
+    const logged = page.waitForEvent('console', message => message.type() === 'error' && /status of 400/.test(message.text()))
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await page.getByRole('alert').getByText(/records\[0\]\.to must be an E\.164 number/).waitFor()
+    // The browser logs the refused request itself: that one is expected.
+    const refusal = (await logged).text()
+    errors.splice(errors.indexOf(refusal), 1)
+    await page.getByLabel('To', { exact: true }).fill('+15550100001')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await page.getByRole('status').getByText('+15550100001 is now opted out of +18885550100.').waitFor()
+    await page.locator('tr[data-consent="+18885550100 +15550100001"]').getByText('OptOut').waitFor()
+    const listed = await (await fetch(`${mock.url}/__mock/consents`)).json() as { records: Array<{ from: string, to: string, optStatus: string, source: string }> }
+    t.match(listed.records.find(r => r.to === '+15550100001'), { from: '+18885550100', optStatus: 'OptOut', source: 'Recipient' }, 'GET /__mock/consents has it')
+    await accessible(t, page, 'High Volume SMS, after the consent form')
+
+    await page.getByRole('link', { name: 'Close the batch' }).click()
+    await page.getByRole('heading', { name: `Batch ${created.id}` }).waitFor({ state: 'detached' })
     verify()
   })
 
@@ -315,7 +383,7 @@ async function run (): Promise<void> {
   t.test('keyboard only, a phone\'s width, and the views a browser can reach', async t => {
     const mock = await mockFor(t)
     const { page, verify } = await open(t, mock, { width: 375, hash: '#/world' })
-    for (const view of ['world', 'sessions', 'messages', 'events', 'journal', 'rules', 'oauth']) {
+    for (const view of ['world', 'sessions', 'messages', 'a2p', 'events', 'journal', 'rules', 'oauth']) {
       await page.goto(`${mock.url}/__mock/ui#/${view}`)
       await page.locator('nav a[aria-current="page"]').waitFor()
       t.ok(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'), `${view}: nothing wider than a 375 px screen (tables scroll on their own)`)

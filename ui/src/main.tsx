@@ -1,12 +1,14 @@
 /**
- * The dashboard of ringcentral-mock at /__mock/ui: the world, sessions, messages, events, the
- * journal, rules and the clock, live. Every control on it is one call of the control API.
+ * The dashboard of ringcentral-mock at /__mock/ui: the world, sessions, messages, High Volume SMS
+ * and consent, events, the journal, rules and the clock, live. Every control on it is one call of
+ * the control API.
  */
 import { render, type JSX } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { signal } from '@preact/signals'
 import { needsToken, setControlToken, tokenWorks } from './api.js'
-import { connect, connection, deliveries, journal, messages, notice, rules, sessions, subscriptions, world } from './store.js'
+import { a2pBatches, connect, connection, deliveries, journal, messages, notice, rules, sessions, subscriptions, world } from './store.js'
+import { A2PView } from './views/a2p.js'
 import { Clock } from './views/clock.js'
 import { EventsView } from './views/events.js'
 import { JournalEntryView, JournalView } from './views/journal.js'
@@ -24,6 +26,15 @@ function parseHash (): { path: string[], query: URLSearchParams } {
   return { path: path.split('/').filter(Boolean), query: new URLSearchParams(query) }
 }
 
+/** A part of the path as it was before it went into the link. */
+function decodePart (part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return part
+  }
+}
+
 const route = signal(parseHash())
 addEventListener('hashchange', () => {
   route.value = parseHash()
@@ -34,6 +45,7 @@ const VIEWS: Array<{ id: string, label: string, count?: () => number }> = [
   { id: 'world', label: 'World' },
   { id: 'sessions', label: 'Sessions', count: () => sessions.value.length },
   { id: 'messages', label: 'Messages', count: () => messages.value.length },
+  { id: 'a2p', label: 'High Volume SMS', count: () => a2pBatches.value.records.length },
   { id: 'events', label: 'Events', count: () => subscriptions.value.length + deliveries.value.length },
   { id: 'journal', label: 'Journal', count: () => journal.value.held },
   { id: 'rules', label: 'Rules', count: () => rules.value.length },
@@ -80,6 +92,7 @@ function Page (): JSX.Element {
   switch (view) {
     case 'sessions': return <SessionsView />
     case 'messages': return <MessagesView />
+    case 'a2p': return <A2PView {...(arg !== undefined ? { batchId: decodePart(arg) } : {})} />
     case 'events': return <EventsView />
     case 'journal': return arg !== undefined && /^\d+$/.test(arg) ? <JournalEntryView id={Number(arg)} /> : <JournalView />
     case 'rules': return <RulesView />

@@ -6,7 +6,7 @@
  */
 import { batch, signal } from '@preact/signals'
 import { api, ApiError, needsToken, streamUrl, withQuery } from './api.js'
-import type { Catalogue, Delivery, JournalEntry, Message, Rule, Session, Subscription, Topic, World, WsSession } from './types.js'
+import type { A2PBatchDetail, A2PBatchList, Catalogue, Consent, Delivery, JournalEntry, Message, Rule, Session, Subscription, Topic, World, WsSession } from './types.js'
 
 export type Connection = 'connecting' | 'live' | 'lost' | 'locked'
 
@@ -25,6 +25,13 @@ export const deliveries = signal<Delivery[]>([])
 export const websockets = signal<WsSession[]>([])
 export const rules = signal<Rule[]>([])
 export const journal = signal<{ entries: JournalEntry[], held: number, dropped: number, limit: number }>({ entries: [], held: 0, dropped: 0, limit: 0 })
+/** High Volume SMS batches, newest first, with the store's size. */
+export const a2pBatches = signal<A2PBatchList>({ records: [], messages: 0, dropped: 0, limit: 0 })
+export const consents = signal<Consent[]>([])
+/** The batch the High Volume view shows, and how many of its messages (the view sets it). */
+export const batchQuery = signal<{ id: string, limit: number } | undefined>(undefined)
+/** That batch as last read, for the query it was read for (or why it could not be). */
+export const batchDetail = signal<{ query: { id: string, limit: number }, detail?: A2PBatchDetail, error?: unknown } | undefined>(undefined)
 /** The journal filters in force (the journal view sets them). */
 export const journalFilter = signal<Record<string, string>>({})
 /** A page-time tick, once a second: countdowns read it. */
@@ -43,8 +50,10 @@ export function scenarioNow (): number {
 }
 
 type Loader = () => Promise<void>
+/** What the page reads: a topic of the stream, the catalogue, or the batch the view shows. */
+type Key = Topic | 'catalogue' | 'batch'
 
-const loaders: Partial<Record<Topic | 'catalogue', Loader>> = {
+const loaders: Partial<Record<Key, Loader>> = {
   world: async () => {
     const w = await api.get<World>('/__mock/world')
     world.value = w
@@ -61,6 +70,23 @@ const loaders: Partial<Record<Topic | 'catalogue', Loader>> = {
   deliveries: async () => { deliveries.value = (await api.get<{ records: Delivery[] }>('/__mock/deliveries')).records },
   websockets: async () => { websockets.value = (await api.get<{ records: WsSession[] }>('/__mock/websockets')).records },
   rules: async () => { rules.value = (await api.get<{ rules: Rule[] }>('/__mock/rules')).rules },
+  a2p: async () => { a2pBatches.value = await api.get<A2PBatchList>('/__mock/a2p/batches') },
+  consents: async () => { consents.value = (await api.get<{ records: Consent[] }>('/__mock/consents')).records },
+  batch: async () => {
+    const query = batchQuery.value
+    if (query === undefined) {
+      batchDetail.value = undefined
+      return
+    }
+    try {
+      const detail = await api.get<A2PBatchDetail>(withQuery(`/__mock/a2p/batches/${encodeURIComponent(query.id)}`, { limit: query.limit }))
+      // Another batch (or limit) asked for meanwhile: its own read follows.
+      if (batchQuery.value === query) batchDetail.value = { query, detail }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) throw error
+      if (batchQuery.value === query) batchDetail.value = { query, error }
+    }
+  },
   credentials: async () => { await loaders.world?.() },
   requests: async () => { await loadJournal(false) }
 }
@@ -84,13 +110,13 @@ export async function reloadJournal (): Promise<void> {
 }
 
 /** What depends on the clock (statuses, countdowns, expiries) is read again when it moves. */
-const WITH_CLOCK: Topic[] = ['sessions', 'messages', 'subscriptions', 'websockets']
+const WITH_CLOCK: Key[] = ['sessions', 'messages', 'a2p', 'batch', 'subscriptions', 'websockets']
 
 const inFlight = new Map<string, Promise<void>>()
 const again = new Set<string>()
 
 /** Reads a topic again: at most one request per topic at a time, and one more if it changed meanwhile. */
-export function refresh (topic: Topic | 'catalogue'): void {
+export function refresh (topic: Key): void {
   if (inFlight.has(topic)) {
     again.add(topic)
     return
@@ -106,7 +132,15 @@ export function refresh (topic: Topic | 'catalogue'): void {
   inFlight.set(topic, run)
 }
 
-const ALL: Array<Topic | 'catalogue'> = ['world', 'catalogue', 'clock', 'sessions', 'messages', 'subscriptions', 'deliveries', 'websockets', 'rules', 'requests']
+/** Shows this batch (with its first `limit` messages), or none; read now and on every change. */
+export function showBatch (query: { id: string, limit: number } | undefined): void {
+  const current = batchQuery.value
+  if (current?.id === query?.id && current?.limit === query?.limit) return
+  batchQuery.value = query
+  refresh('batch')
+}
+
+const ALL: Key[] = ['world', 'catalogue', 'clock', 'sessions', 'messages', 'a2p', 'batch', 'consents', 'subscriptions', 'deliveries', 'websockets', 'rules', 'requests']
 
 function refreshAll (): void {
   journal.value = { entries: [], held: 0, dropped: 0, limit: 0 }
@@ -114,8 +148,10 @@ function refreshAll (): void {
 }
 
 function changed (topics: Topic[]): void {
-  const wanted = new Set<Topic>(topics)
+  const wanted = new Set<Key>(topics)
   if (wanted.has('clock')) for (const t of WITH_CLOCK) wanted.add(t)
+  // A batch added or dropped: the one shown may be the one that went.
+  if (wanted.has('a2p')) wanted.add('batch')
   if (wanted.has('world')) {
     refreshAll()
     return

@@ -3,7 +3,7 @@
  * change on one side that the other does not follow fails `npm run typecheck`).
  */
 import type {
-  DeliveryRecord, JournalEntry as ServerJournalEntry, JournalMessage as ServerJournalMessage, MockCatalogue, MockOAuthExchange, MockOAuthFlow,
+  DeliveryRecord, JournalEntry as ServerJournalEntry, JournalMessage as ServerJournalMessage, MockA2PBatch, MockCatalogue, MockConsentRecord, MockOAuthExchange, MockOAuthFlow,
   MockSessionRecord, MockSubscriptionRecord, MockWebSocketRecord, MockWorld, OutboxMessageRecord, RuleRecord, Topic as ServerTopic
 } from '../../src/index.js'
 
@@ -34,3 +34,47 @@ export interface SubscriptionInfo {
 }
 
 export type Subscription = Omit<MockSubscriptionRecord, 'info'> & { info: SubscriptionInfo }
+
+/** A High Volume SMS message's status (the batch's counts are per status). */
+export type A2PStatus = keyof MockA2PBatch['counts']
+
+/** RingCentral's MessageBatchResponse (the server builds it as a plain record). */
+export interface A2PBatchInfo {
+  id: string
+  from: string
+  batchSize: number
+  processedCount: number
+  status: 'Processing' | 'Completed'
+  creationTime: string
+  lastModifiedTime: string
+  rejected: Array<{ index: number, to: string[], errorCode: string, description: string }>
+  /** Once Completed. */
+  cost?: number
+}
+
+export type A2PBatch = Omit<MockA2PBatch, 'batch'> & { batch: A2PBatchInfo }
+
+/** `GET /__mock/a2p/batches`. */
+export interface A2PBatchList { records: A2PBatch[], messages: number, dropped: number, limit: number }
+
+/** RingCentral's MessageListMessageResponse, in its Detailed view (with the text). */
+export interface A2PMessage {
+  id: string
+  batchId?: string
+  from: string
+  to: string[]
+  creationTime: string
+  lastModifiedTime: string
+  messageStatus: A2PStatus
+  /** Absent for a message that was never sent (SendingFailed). */
+  segmentCount?: number
+  text?: string
+  cost?: number
+  direction: 'Inbound' | 'Outbound'
+  errorCode?: string
+}
+
+/** `GET /__mock/a2p/batches/{id}`: the batch with its first messages. */
+export type A2PBatchDetail = A2PBatch & { messages: A2PMessage[] }
+
+export type Consent = MockConsentRecord
