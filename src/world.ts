@@ -81,8 +81,9 @@ export class World {
   readonly #extensions = new Map<string, Extension>()
   readonly #byEmail = new Map<string, Extension>()
   readonly #numbers = new Map<string, PhoneNumber>()
-  /** The account a number (main or any extension's) belongs to; the first account that has it. */
-  readonly #accountByNumber = new Map<string, Account>()
+  /** Accounts by main number (the first account that has it), and each account's position. */
+  readonly #byMainNumber = new Map<string, Account>()
+  readonly #accountIndex = new Map<Account, number>()
   /** Extensions by `${accountId} ${extensionNumber}`. */
   readonly #byExtensionNumber = new Map<string, Extension>()
   readonly #apps = new Map<string, App>()
@@ -123,8 +124,8 @@ export class World {
     for (const spec of scenario.accounts) {
       const account: Account = { ...spec, extensions: [] }
       this.accounts.push(account)
-      const claim = (e164: string | undefined): void => { if (e164 !== undefined && !this.#accountByNumber.has(e164)) this.#accountByNumber.set(e164, account) }
-      claim(account.mainNumber)
+      this.#accountIndex.set(account, this.accounts.length - 1)
+      if (!this.#byMainNumber.has(account.mainNumber)) this.#byMainNumber.set(account.mainNumber, account)
       for (const e of spec.extensions) {
         const ext: Extension = { ...e, account, admin: e.admin ?? false, phoneNumbers: [], jwtCredentials: e.jwtCredentials ?? [] }
         account.extensions.push(ext)
@@ -134,10 +135,9 @@ export class World {
         if (ext.email) this.#byEmail.set(ext.email.toLowerCase(), ext)
         for (const n of e.phoneNumbers ?? []) {
           numberId++
-          const number: PhoneNumber = { ...n, id: n.id ?? String(numberId * 1000 + Number(ext.id.slice(-3))), owner: ext, features: n.features ?? [] }
+          const number = phoneNumberOf(n, n.id ?? String(numberId * 1000 + Number(ext.id.slice(-3))), ext)
           ext.phoneNumbers.push(number)
           this.#numbers.set(number.phoneNumber, number)
-          claim(number.phoneNumber)
         }
         for (const c of ext.jwtCredentials) this.#credentials.set(c.id, { ...c, owner: ext })
       }
@@ -206,14 +206,32 @@ export class World {
     const e164 = normalizeNumber(number)
     if (e164 === undefined) return undefined
     if (ext !== undefined && ext !== '') {
-      // Indexed: a login costs the same in a world of 10 numbers and of 100,000.
-      const account = this.#accountByNumber.get(e164)
+      // Indexed: a login costs the same in a world of 10 numbers and of 100,000. The account is the
+      // first (in the scenario's order) whose main number or any extension's number it is.
+      const byMain = this.#byMainNumber.get(e164)
+      const byOwner = this.#numbers.get(e164)?.owner.account
+      const account = byMain === undefined || (byOwner !== undefined && this.#accountIndex.get(byOwner)! < this.#accountIndex.get(byMain)!) ? byOwner : byMain
       return account !== undefined ? this.#byExtensionNumber.get(`${account.id} ${ext}`) : undefined
     }
     const owned = this.#numbers.get(e164)
     if (owned) return owned.owner
     return undefined
   }
+}
+
+/**
+ * A number of the world from its spec: built property by property (an object spread of the parsed
+ * spec costs several times as much, and a 100,000-number world builds 100,000 of them), with only
+ * the properties the spec has.
+ */
+function phoneNumberOf (n: PhoneNumberSpec, id: string, owner: Extension): PhoneNumber {
+  const number: PhoneNumber = { id, phoneNumber: n.phoneNumber, owner, features: n.features ?? [] }
+  if (n.usageType !== undefined) number.usageType = n.usageType
+  if (n.type !== undefined) number.type = n.type
+  if (n.paymentType !== undefined) number.paymentType = n.paymentType
+  if (n.status !== undefined) number.status = n.status
+  if (n.label !== undefined) number.label = n.label
+  return number
 }
 
 /** Accepts `+16505550100`, `16505550100`, `(650) 555-0100`; returns E.164 or undefined. */
