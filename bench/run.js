@@ -8,12 +8,17 @@
  *  3. memory over 1,000,000 token issuances under a moving clock (bench/memory.js, its own process)
  *  4. events: inbound SMS → webhook and → WebSocket latency, and throughput to 100 subscriptions,
  *     beside bare Node.js HTTP and WebSocket baselines (bench/events.js, its own process)
+ *  5. High Volume SMS: accepting a 10,000-message batch, moving it to Completed on the clock and
+ *     reading it back (without and with a webhook subscription), and the memory of 100,000
+ *     messages, beside a minimal fastify server and plain objects (bench/a2p.js, its own process)
  *
- * Writes bench/results/latest.json and bench/results/latest.md and prints the Markdown tables.
- * Needs a build (`npm run bench` builds first). Method and figures: docs/performance.md.
+ * Writes bench/results/latest.json and bench/results/latest.md (or into --out DIR) and prints the
+ * Markdown tables. Needs a build (`npm run bench` builds first). Method and figures:
+ * docs/performance.md.
  *
- *   node bench/run.js [--quick] [--only startup,throughput,memory] [--rounds N] [--duration S]
+ *   node bench/run.js [--quick] [--only startup,throughput,memory,events,a2p] [--rounds N] [--duration S]
  *                     [--connections N] [--startup-runs N] [--memory-issuances N] [--event-samples N]
+ *                     [--a2p-rounds N] [--a2p-webhook-rounds N] [--out DIR]
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -33,7 +38,10 @@ const { values } = parseArgs({
     connections: { type: 'string' },
     'startup-runs': { type: 'string' },
     'memory-issuances': { type: 'string' },
-    'event-samples': { type: 'string' }
+    'event-samples': { type: 'string' },
+    'a2p-rounds': { type: 'string' },
+    'a2p-webhook-rounds': { type: 'string' },
+    out: { type: 'string' }
   }
 })
 const quick = values.quick
@@ -45,9 +53,12 @@ const settings = {
   connections: Number(values.connections ?? 10),
   memoryIssuances: Number(values['memory-issuances'] ?? (quick ? 20_000 : 1_000_000)),
   eventSamples: Number(values['event-samples'] ?? (quick ? 50 : 500)),
-  eventCount: quick ? 10 : 50
+  eventCount: quick ? 10 : 50,
+  a2pRounds: Number(values['a2p-rounds'] ?? (quick ? 3 : 7)),
+  a2pWebhookRounds: Number(values['a2p-webhook-rounds'] ?? (quick ? 1 : 3)),
+  a2pMemoryRounds: quick ? 1 : 3
 }
-const only = new Set((values.only ?? 'startup,throughput,memory,events').split(',').map(s => s.trim()))
+const only = new Set((values.only ?? 'startup,throughput,memory,events,a2p').split(',').map(s => s.trim()))
 
 /** The targets of the issue, as ratios to the baseline measured in the same run. */
 export const TARGETS = {
@@ -76,6 +87,17 @@ function runEvents (samples, events) {
     child.stdout.setEncoding('utf8').on('data', chunk => { out += chunk })
     child.once('error', reject)
     child.once('exit', code => code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/events.js exited ${code}`)))
+  })
+}
+
+function runA2P ({ a2pRounds, a2pWebhookRounds, a2pMemoryRounds }) {
+  return new Promise((resolve, reject) => {
+    const args = ['--expose-gc', 'bench/a2p.js', '--rounds', String(a2pRounds), '--webhook-rounds', String(a2pWebhookRounds), '--memory-rounds', String(a2pMemoryRounds), ...(quick ? ['--quick'] : [])]
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', chunk => { out += chunk })
+    child.once('error', reject)
+    child.once('exit', code => code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/a2p.js exited ${code}`)))
   })
 }
 
@@ -195,6 +217,53 @@ function eventsTable (e) {
   ].join('\n')
 }
 
+function a2pTable (a) {
+  const lines = []
+  const ms = x => fmt(x.medianMs, x.medianMs < 10 ? 1 : 0)
+  const range = x => `${fmt(x.minMs, x.minMs < 10 ? 1 : 0)}–${fmt(x.maxMs, x.maxMs < 10 ? 1 : 0)}`
+  const times = x => `${x.toFixed(2)}×`
+  const middle = xs => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]
+  const b = a.batch
+  const w = a.webhook
+  if (b || w) {
+    const n = fmt((b ?? w).messages)
+    lines.push(`### High Volume SMS: a ${n}-message batch${b ? ` (${fmt(b.bodyBytes / 1024)} KB of JSON), ${b.rounds} paired rounds` : ''}${w ? `; with a webhook subscription, ${w.rounds} round${w.rounds > 1 ? 's' : ''}` : ''}`, '',
+      '| measure | mock median ms (range) | baseline median ms (range) | × baseline (median of the pairs) |',
+      '| --- | ---: | ---: | ---: |')
+    if (b) {
+      lines.push(`| accept: \`POST …/a2p-sms/batches\` → 201 (baseline: fastify parses the body, answers 201) | ${ms(b.accept.mock)} (${range(b.accept.mock)}) | ${ms(b.accept.baseline)} (${range(b.accept.baseline)}) | ${times(b.accept.ratio)} |`,
+        `| complete: clock +3,400 s, \`GET …/batches/{id}\`, \`GET …/statuses\`, ${b.pages} pages of 1,000 (baseline: the same ${b.pages + 2} requests answered from the mock's records) | ${ms(b.complete.mock)} (${range(b.complete.mock)}) | ${ms(b.complete.baseline)} (${range(b.complete.baseline)}) | ${times(b.complete.ratio)} |`,
+        `| … of which the clock move | ${ms(b.complete.advance)} (${range(b.complete.advance)}) | | |`,
+        `| reference: JSON-encoding the ${b.pages} pages in process, no HTTP | | ${ms(b.complete.encodeOnly)} (${range(b.complete.encodeOnly)}) | ${times(b.complete.ratioToEncodeOnly)} (mock complete ÷ this) |`)
+    }
+    if (w) {
+      lines.push(`| with a webhook subscription to \`…/a2p-sms/messages\`: accept (${fmt(w.messages)} Queued events published) | ${ms(w.accept.mock)} (${range(w.accept.mock)}) | ${ms(w.accept.baseline)} (${range(w.accept.baseline)}) | ${times(middle(w.accept.roundsRatio))} |`,
+        `| with the subscription: complete (${fmt(2 * w.messages)} more events published by the clock move) | ${ms(w.complete.mock)} (${range(w.complete.mock)}) | ${ms(w.complete.baseline)} (${range(w.complete.baseline)}) | ${times(middle(w.complete.roundsRatio))} |`,
+        `| … of which the clock move | ${ms(w.complete.advance)} (${range(w.complete.advance)}) | | |`)
+    }
+    lines.push('')
+    if (b) lines.push(`Ratios per pair: accept ${b.accept.roundsRatio.join(' / ')}; complete ${b.complete.roundsRatio.join(' / ')}. Responses read per round: mock ${fmt(b.responseBytes.mock)} bytes, baseline ${fmt(b.responseBytes.baseline)}.`)
+    if (w) {
+      lines.push(`Webhook: all ${fmt(w.notifications)} notifications (${fmt(w.envelopeBytes)} bytes each) reached the receiver at ${fmt(w.delivery.mockPerSecond)} per second (${w.delivery.mockSeconds.join(' / ')} s from the POST); bare \`http.request\` POSTs of one of them, one after another on new connections: ${fmt(w.delivery.barePerSecond)} per second; ${times(middle(w.delivery.roundsRatio))} the baseline (pairs ${w.delivery.roundsRatio.join(' / ')}).`)
+    }
+    lines.push('')
+  }
+  const m = a.memory
+  if (m) {
+    const row = (label, x, base) => `| ${label} | ${fmt(x.heapUsedBytesPerMessage)} | ${fmt(x.rssBytesPerMessage)} | ${MB(x.heapUsedBytes)} | ${MB(x.rssBytes)} | ${base ? `${ratio(x.heapUsedBytesPerMessage, base.heapUsedBytesPerMessage)} / ${ratio(x.rssBytesPerMessage, base.rssBytesPerMessage)}` : ''} |`
+    lines.push(`### High Volume SMS memory: ${fmt(m.messages)} messages in batches of ${fmt(m.batch)}, then 24 h of clock (GC forced before each reading; median of ${m.rounds} fresh process${m.rounds > 1 ? 'es' : ''} per kind)`, '',
+      '| held | heapUsed B/message | RSS B/message | heapUsed MB | RSS MB | × baseline (heap / RSS) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      row('mock, all accepted (Queued)', m.mock.accepted, m.plain),
+      row('mock, end of the day (all Delivered)', m.mock.endOfDay, m.plain),
+      row(`baseline: ${fmt(m.messages)} plain \`{ to, text }\` objects from the same bodies`, m.plain),
+      '',
+      `Before the messages: mock heapUsed ${MB(m.mock.endOfDay.beforeHeapUsedBytes)} MB, RSS ${MB(m.mock.endOfDay.beforeRssBytes)} MB; baseline ${MB(m.plain.beforeHeapUsedBytes)} MB, ${MB(m.plain.beforeRssBytes)} MB. Heap ratio per pair: ${m.roundsHeapRatio.join(' / ')}. Accepting the ${fmt(m.messages / m.batch)} batches in process (inject): ${m.mock.acceptSeconds} s.`, '')
+  }
+  if (a.seconds !== undefined) lines.push(`(bench/a2p.js took ${a.seconds} s.)`, '')
+  return lines.join('\n')
+}
+
 const pct = x => `${(x * 100).toFixed(1)}%`
 const signed = x => `${x >= 0 ? '+' : ''}${pct(x)}`
 
@@ -217,6 +286,10 @@ if (only.has('events')) {
   log(`events: ${settings.eventSamples} latency samples, ${settings.eventCount} events to 100 subscriptions`)
   results.events = await runEvents(settings.eventSamples, settings.eventCount)
 }
+if (only.has('a2p')) {
+  log(`a2p: ${settings.a2pRounds} rounds, ${settings.a2pWebhookRounds} with a webhook subscription, memory ${settings.a2pMemoryRounds} rounds`)
+  results.a2p = await runA2P(settings)
+}
 results.environment.loadAverageAtEnd = loadavg().map(x => Math.round(x * 100) / 100)
 
 const env = results.environment
@@ -228,12 +301,13 @@ const md = [
   ...(results.startup ? [startupTable(results.startup)] : []),
   ...(results.throughput ? [throughputTable(results.throughput)] : []),
   ...(results.memory ? [memoryTable(results.memory)] : []),
-  ...(results.events ? [eventsTable(results.events)] : [])
+  ...(results.events ? [eventsTable(results.events)] : []),
+  ...(results.a2p ? [a2pTable(results.a2p)] : [])
 ].join('\n')
 
-const dir = join(ROOT, 'bench/results')
+const dir = values.out ?? join(ROOT, 'bench/results')
 mkdirSync(dir, { recursive: true })
 writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n')
 writeFileSync(join(dir, 'latest.md'), md)
 process.stdout.write(md + '\n')
-log('written: bench/results/latest.json, bench/results/latest.md')
+log(`written: ${join(dir, 'latest.json')}, ${join(dir, 'latest.md')}`)
