@@ -168,13 +168,12 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
     if (limit !== undefined && (!/^\d{1,5}$/.test(limit) || Number(limit) < 1)) throw badRequest('limit must be a positive whole number')
     const now = ctx.now()
     const store = ctx.messages
-    let found = store.outbox({
+    // The newest `limit`, still oldest first.
+    const found = store.outbox({
       ...(extensionId ? { extensionId } : {}),
       ...(phoneNumber ? { phoneNumber } : {}),
       ...(direction ? { direction } : {})
-    })
-    // The newest `limit`, still oldest first.
-    if (limit !== undefined && found.length > Number(limit)) found = found.slice(-Number(limit))
+    }, limit !== undefined ? Number(limit) : Infinity)
     const records = found.map(m => describeMessage(m, now))
     return { records, total: store.size, dropped: store.dropped, limit: store.limit }
   })

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto'
 import type { MessagingRecipientSpec, MessagingSpec } from '../scenario/types.js'
 import type { Extension } from '../world.js'
+import { Queue, type ReadonlyQueue } from './queue.js'
 
 export type MessageStatus = 'Queued' | 'Sent' | 'Delivered' | 'DeliveryFailed' | 'SendingFailed' | 'Received'
 export type MessageDirection = 'Inbound' | 'Outbound'
@@ -84,15 +85,19 @@ export interface OutboxFilter {
 
 export const DEFAULT_STORE_LIMIT = 10_000
 
+const EMPTY: ReadonlyQueue<StoredMessage> = new Queue<StoredMessage>()
+
 export class MessageStore {
   readonly limit: number
   /** Every stored message, oldest first (each owner's list is in the same order). */
-  #all: StoredMessage[] = []
+  #all = new Queue<StoredMessage>()
   #dropped = 0
   readonly #queuedMs: number
   readonly #sentMs: number
   readonly #recipients = new Map<string, MessagingRecipientSpec>()
-  readonly #byOwner = new Map<Extension, StoredMessage[]>()
+  readonly #byOwner = new Map<Extension, Queue<StoredMessage>>()
+  /** Owners whose list is not in creation-time order (the clock was moved backwards). */
+  readonly #unsorted = new Set<Extension>()
   readonly #byId = new Map<number, StoredMessage>()
   #nextId = 402000000001
   readonly #onChange: (() => void) | undefined
@@ -169,9 +174,11 @@ export class MessageStore {
     const id = this.#nextId++
     const attachments = fields.attachments.map(a => ({ ...a, id: this.#nextId++ }))
     const message: StoredMessage = { ...fields, id, attachments }
-    const list = this.#byOwner.get(message.owner) ?? []
+    let list = this.#byOwner.get(message.owner)
+    if (list === undefined) this.#byOwner.set(message.owner, list = new Queue())
+    const newest = list.at(list.length - 1)
+    if (newest !== undefined && newest.createdAt > message.createdAt) this.#unsorted.add(message.owner)
     list.push(message)
-    this.#byOwner.set(message.owner, list)
     this.#all.push(message)
     this.#byId.set(id, message)
     while (this.#all.length > this.limit) this.#drop()
@@ -200,17 +207,28 @@ export class MessageStore {
     if (!oldest) return
     const list = this.#byOwner.get(oldest.owner)
     list?.shift()
-    if (list?.length === 0) this.#byOwner.delete(oldest.owner)
+    if (list?.length === 0) {
+      this.#byOwner.delete(oldest.owner)
+      this.#unsorted.delete(oldest.owner)
+    }
     this.#byId.delete(oldest.id)
     this.#dropped++
   }
 
-  /** Every message held, oldest first, optionally only an extension's, a number's or one direction's. */
-  outbox (filter: OutboxFilter = {}): StoredMessage[] {
-    return this.#all.filter(m =>
-      (filter.extensionId === undefined || m.owner.id === filter.extensionId) &&
-      (filter.direction === undefined || m.direction === filter.direction) &&
-      (filter.phoneNumber === undefined || m.from === filter.phoneNumber || m.to.includes(filter.phoneNumber)))
+  /**
+   * Every message held, oldest first, optionally only an extension's, a number's or one
+   * direction's; with `limit`, only the newest `limit` of them (found from the newest end, so a
+   * page of the outbox costs about its own length).
+   */
+  outbox (filter: OutboxFilter = {}, limit = Infinity): StoredMessage[] {
+    const found: StoredMessage[] = []
+    for (let i = this.#all.length - 1; i >= 0 && found.length < limit; i--) {
+      const m = this.#all.at(i)!
+      if ((filter.extensionId === undefined || m.owner.id === filter.extensionId) &&
+        (filter.direction === undefined || m.direction === filter.direction) &&
+        (filter.phoneNumber === undefined || m.from === filter.phoneNumber || m.to.includes(filter.phoneNumber))) found.push(m)
+    }
+    return found.reverse()
   }
 
   /** How many messages were dropped to stay within the limit. */
@@ -220,8 +238,9 @@ export class MessageStore {
 
   /** Forgets every message (the outbox and the message store are the same data). */
   clear (): void {
-    this.#all = []
+    this.#all = new Queue()
     this.#byOwner.clear()
+    this.#unsorted.clear()
     this.#byId.clear()
     this.#dropped = 0
     this.#onChange?.()
@@ -238,8 +257,13 @@ export class MessageStore {
   }
 
   /** The owner's messages, oldest first. */
-  list (owner: Extension): readonly StoredMessage[] {
-    return this.#byOwner.get(owner) ?? []
+  list (owner: Extension): ReadonlyQueue<StoredMessage> {
+    return this.#byOwner.get(owner) ?? EMPTY
+  }
+
+  /** Whether the owner's messages are in creation-time order (they are unless the clock went back). */
+  inTimeOrder (owner: Extension): boolean {
+    return !this.#unsorted.has(owner)
   }
 
   get size (): number {

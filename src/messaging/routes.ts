@@ -23,6 +23,8 @@ import { stringifyExact } from './json.js'
 import { boundaryOf, MultipartError, parseMultipart } from './multipart.js'
 import { many, navigation, pageRequest, paging, type Query, queryString, single } from './paging.js'
 import { requireUserPermission } from './permissions.js'
+import type { StoredMessage } from './message-store.js'
+import type { ReadonlyQueue } from './queue.js'
 import { creationTimeOf, messageInfo, messageStoreUri } from './render.js'
 import { checkSms, MultipartBody, readSmsBody } from './sms.js'
 
@@ -99,20 +101,38 @@ export async function messagingRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
     const dateFrom = dateParam(query, 'dateFrom') ?? dateTo - DAY_MS
     const page = pageRequest(query, { maxPerPage: 1000, clamp: true })
 
-    const seen = new Set<string>()
-    const matching = [...ctx.messages.list(owner)]
-      .reverse()
-      .filter(m => {
+    // Newest first, within [dateFrom, dateTo] (creation times in whole seconds). The owner's list
+    // is in creation order (unless the clock went back): the window's ends are found by binary
+    // search, and without other filters the page is read straight out of the window, so a page
+    // costs about its own length whatever the store holds.
+    const list = ctx.messages.list(owner)
+    const sorted = ctx.messages.inTimeOrder(owner)
+    const lo = sorted ? firstIndex(list, m => creationTimeOf(m) >= dateFrom) : 0
+    const hi = sorted ? firstIndex(list, m => creationTimeOf(m) > dateTo) - 1 : list.length - 1
+    const filtered = !availability.includes('Alive') || (messageType !== undefined && !messageType.includes('SMS')) ||
+      direction !== undefined || readStatus !== undefined || conversationId !== undefined || phoneE164 !== undefined || distinct === true || !sorted
+    const window = {
+      length: Math.max(0, hi - lo + 1),
+      at: (i: number): StoredMessage => list.at(hi - i)!
+    }
+    let matching: { length: number, at: (i: number) => StoredMessage } = window
+    if (filtered) {
+      const seen = new Set<string>()
+      const found: StoredMessage[] = []
+      for (let i = 0; i < window.length; i++) {
+        const m = window.at(i)
         const created = creationTimeOf(m)
-        return availability.includes('Alive') &&
+        if (availability.includes('Alive') &&
           (messageType === undefined || messageType.includes('SMS')) &&
           (direction === undefined || direction.includes(m.direction)) &&
           (readStatus === undefined || readStatus.includes(m.readStatus)) &&
           (conversationId === undefined || m.conversationId === conversationId) &&
           (phoneE164 === undefined || m.from === phoneE164 || m.to.includes(phoneE164)) &&
-          created >= dateFrom && created <= dateTo
-      })
-      .filter(m => !distinct || (!seen.has(m.conversationId) && seen.add(m.conversationId) !== undefined))
+          created >= dateFrom && created <= dateTo &&
+          (!distinct || (!seen.has(m.conversationId) && seen.add(m.conversationId) !== undefined))) found.push(m)
+      }
+      matching = { length: found.length, at: i => found[i]! }
+    }
 
     const baseUrl = baseUrlOf(ctx, request)
     // The request echoed with RingCentral's defaults filled in (availability, dateFrom, page, perPage).
@@ -132,7 +152,7 @@ export async function messagingRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
     const start = (page.page - 1) * page.perPage
     return reply.type(JSON_TYPE).send(stringifyExact({
       uri: uriFor(page.page),
-      records: matching.slice(start, start + page.perPage).map(m => messageInfo(baseUrl, m, now)),
+      records: pageOf(matching, start, page.perPage).map(m => messageInfo(baseUrl, m, now)),
       paging: paging(matching.length, page),
       navigation: navigation(uriFor, matching.length, page)
     }))
@@ -166,4 +186,22 @@ export async function messagingRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
       return reply.type(attachment.contentType).send(attachment.body)
     }
   )
+}
+
+/** The first position whose item passes `test` (items that pass come after those that do not). */
+function firstIndex (list: ReadonlyQueue<StoredMessage>, test: (m: StoredMessage) => boolean): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (test(list.at(mid)!)) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
+function pageOf (matching: { length: number, at: (i: number) => StoredMessage }, start: number, perPage: number): StoredMessage[] {
+  const out: StoredMessage[] = []
+  for (let i = start; i < Math.min(matching.length, start + perPage); i++) out.push(matching.at(i))
+  return out
 }

@@ -257,3 +257,42 @@ t.test('loading a scenario empties the store', async t => {
   await h.ctx.load(h.ctx.loaded)
   t.equal(h.ctx.messages.size, 0)
 })
+
+t.test('the list window: messages over days, a full store trimming itself, and a clock moved back', async t => {
+  const h = await build(t, s => { s.messaging = { storeLimit: 1500 } })
+  const texts: string[] = []
+  let token = ''
+  for (let day = 0; day < 3; day++) {
+    for (let i = 0; i < 600; i++) {
+      texts.push(`d${day}m${i}`)
+      if (i % 50 === 0) token = (await h.login('ada-jwt')).access_token as string
+      await send(h, token, '+16505550199', `d${day}m${i}`)
+      h.advance(60)
+    }
+    if (day < 2) h.advance(24 * 3600)
+  }
+  const fresh = (await h.login('ada-jwt')).access_token as string
+  const list = async (query: string) => (await h.api(`/restapi/v1.0/account/~/extension/~/message-store?${query}`, fresh)).json()
+  const all = await list('dateFrom=2024-01-01T00:00:00Z&perPage=1000')
+  t.equal(all.paging.totalElements, 1500, 'the store keeps the newest 1500 (the oldest 300 went)')
+  t.equal(all.records[0].subject, 'd2m599', 'newest first')
+  const last = await list('dateFrom=2024-01-01T00:00:00Z&perPage=1000&page=2')
+  t.same([last.records.length, last.records[last.records.length - 1].subject], [500, 'd0m300'], 'the oldest kept is the 301st sent')
+  t.equal((await list('')).paging.totalElements, 600, 'the default window: the last 24 hours, one day\'s messages')
+  const day1 = await list('dateFrom=2024-03-31T12:00:00Z&dateTo=2024-04-01T12:00:00Z&perPage=1000')
+  t.ok(day1.records.every((m: any) => m.subject.startsWith('d1')), 'a window of one day')
+  t.equal(day1.paging.totalElements, 600)
+  const page = await list('dateFrom=2024-01-01T00:00:00Z&perPage=7&page=3')
+  t.same(page.records.map((m: any) => m.subject), texts.slice(-21, -14).reverse(), 'a middle page, read out of the window')
+  t.equal(page.paging.totalPages, Math.ceil(1500 / 7))
+
+  // Backwards: a message created before the newest breaks creation order; lists still find it.
+  await h.app.inject({ method: 'POST', url: '/__mock/clock', payload: { set: '2024-03-30T00:00:00Z', allowBackwards: true } })
+  const again = (await h.login('ada-jwt')).access_token as string
+  await send(h, again, '+16505550199', 'from the past')
+  const mixed = (await h.api('/restapi/v1.0/account/~/extension/~/message-store?dateFrom=2024-01-01T00:00:00Z&dateTo=2024-12-31T00:00:00Z&perPage=1000', again)).json()
+  t.equal(mixed.paging.totalElements, 1500, 'one more kept, one more dropped')
+  t.ok(mixed.records.some((m: any) => m.subject === 'from the past'), 'the message created earlier than the others is listed')
+  const past = (await h.api('/restapi/v1.0/account/~/extension/~/message-store?dateFrom=2024-03-29T00:00:00Z&dateTo=2024-03-30T06:00:00Z', again)).json()
+  t.same(past.records.map((m: any) => m.subject), ['from the past'])
+})
