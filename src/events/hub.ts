@@ -10,12 +10,14 @@
  * A hub lives as long as its world: `MockContext.load()` closes it (sockets, timers, waiters) and
  * builds a new one.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { Clock } from '../clock.js'
 import { toIso } from '../clock.js'
 import { invalidParameter, rc } from '../errors.js'
 import { type MessageFailure, type MessageStatus, type MessageStore, stateAt, type StoredMessage } from '../messaging/message-store.js'
 import type { Session } from '../oauth/sessions.js'
+import { Queue } from '../queue.js'
+import { randomString } from '../random-string.js'
 import type { MessagingSpec } from '../scenario/types.js'
 import { type App, type Extension, normalizeNumber, type World } from '../world.js'
 import { DeliveryLog, type DeliveryRecord } from './deliveries.js'
@@ -72,7 +74,8 @@ export interface Subscription {
   /** Webhooks: when deliveries started failing (cleared by a success). */
   failingSince?: number
   /** Webhooks: envelopes waiting to be sent, in order, and whether one is in flight. */
-  queue: Array<{ envelope: Envelope, attempt: number }>
+  /** Webhook notifications waiting to be sent, oldest first (a queue: `shift` is O(1)). */
+  queue: Queue<{ envelope: Envelope, attempt: number }>
   sending: boolean
   /** Injected receiver faults (control API): the next deliveries fail this way without a request. */
   faults: Array<{ kind: 'error' | 'timeout', status: number }>
@@ -89,12 +92,10 @@ export interface SubscriptionRequest {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 
-const digits = (n: number): string => {
-  let out = ''
-  const bytes = randomBytes(n)
-  for (const b of bytes) out += String(b % 10)
-  return out.replace(/^0/, '1')
-}
+/** A notification's `uuid`: 19 decimal digits, the first not 0 (RingCentral's are numbers). */
+const firstDigit = randomString('123456789', 1)
+const otherDigits = randomString('0123456789', 18)
+const notificationUuid = (): string => firstDigit() + otherDigits()
 
 function isLoopbackHost (hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase()
@@ -171,6 +172,8 @@ export class EventHub {
     }
     this.scheduler.close()
     this.deliveries.close()
+    // A closed world sends nothing more: what its webhooks still had queued is dropped.
+    for (const subscription of this.#subscriptions.values()) subscription.queue = new Queue()
     this.#subscriptions.clear()
   }
 
@@ -259,7 +262,7 @@ export class EventHub {
       expirationTime: now + expiresIn * 1000,
       status: 'Active',
       ...(wsSession !== undefined ? { wsSession } : {}),
-      queue: [],
+      queue: new Queue(),
       sending: false,
       faults: [],
       tasks: [],
@@ -320,7 +323,7 @@ export class EventHub {
     subscription.ended = true
     for (const task of subscription.tasks) task.cancel()
     subscription.tasks = []
-    subscription.queue = []
+    subscription.queue = new Queue()
     this.#subscriptions.delete(subscription.id)
     subscription.wsSession?.unbind(subscription)
     this.changed('subscriptions')
@@ -331,7 +334,7 @@ export class EventHub {
     if (subscription.status === 'Blacklisted') return
     subscription.status = 'Blacklisted'
     subscription.blacklistedData = { blacklistedAt: this.now, reason }
-    subscription.queue = []
+    subscription.queue = new Queue()
     this.changed('subscriptions')
   }
 
@@ -391,7 +394,7 @@ export class EventHub {
   #send (subscription: Subscription, event: string, body: unknown): void {
     if (subscription.ended || subscription.status !== 'Active') return
     const envelope: Envelope = {
-      uuid: digits(19),
+      uuid: notificationUuid(),
       event,
       timestamp: toIso(this.now),
       subscriptionId: subscription.id,
@@ -412,7 +415,7 @@ export class EventHub {
 
   /** Sends a webhook subscription's queued notifications one at a time, in order. */
   #drain (subscription: Subscription): void {
-    if (subscription.sending || subscription.ended || subscription.status !== 'Active') return
+    if (this.#closed || subscription.sending || subscription.ended || subscription.status !== 'Active') return
     const next = subscription.queue.shift()
     if (!next) return
     subscription.sending = true

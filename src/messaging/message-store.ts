@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto'
 import type { MessagingRecipientSpec, MessagingSpec } from '../scenario/types.js'
 import type { Extension } from '../world.js'
-import { Queue, type ReadonlyQueue } from './queue.js'
+import { Queue, type ReadonlyQueue } from '../queue.js'
 
 export type MessageStatus = 'Queued' | 'Sent' | 'Delivered' | 'DeliveryFailed' | 'SendingFailed' | 'Received'
 export type MessageDirection = 'Inbound' | 'Outbound'

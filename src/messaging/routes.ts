@@ -24,7 +24,7 @@ import { boundaryOf, MultipartError, parseMultipart } from './multipart.js'
 import { many, navigation, pageRequest, paging, type Query, queryString, single } from './paging.js'
 import { requireUserPermission } from './permissions.js'
 import type { StoredMessage } from './message-store.js'
-import type { ReadonlyQueue } from './queue.js'
+import type { ReadonlyQueue } from '../queue.js'
 import { creationTimeOf, messageInfo, messageStoreUri } from './render.js'
 import { checkSms, MultipartBody, readSmsBody } from './sms.js'
 

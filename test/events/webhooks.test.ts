@@ -304,3 +304,31 @@ t.test('an OAuth session that ends leaves webhook subscriptions (they are the us
   h.ctx.events.inbound({ from: '+16505550177', to: '+16505550100', text: 'still delivered' })
   t.equal((await receiver.nth(2)).json.body.subject, 'still delivered')
 })
+
+t.test('a reset drops what the old world\'s webhooks still had queued: nothing of it is sent later', async t => {
+  const h = await build(t)
+  let held: import('node:http').ServerResponse | undefined
+  const receiver = await startReceiver(t, (r, res) => {
+    if (r.headers['validation-token'] !== undefined) return correct(r, res)
+    held = res
+    return 'hang'
+  })
+  const token = (await h.login()).access_token as string
+  const sub = (await subscribe(h, token, { eventFilters: [`${ME}/message-store/instant?type=SMS`], deliveryMode: { transportType: 'WebHook', address: receiver.url } })).json()
+  const oldHub = h.ctx.events
+  for (const text of ['1', '2', '3', '4']) oldHub.inbound({ from: '+16505550177', to: '+16505550100', text })
+  await receiver.nth(2)
+  const subscription = oldHub.get(sub.id as string)!
+  t.equal(subscription.queue.length, 3, 'one in flight (the receiver holds it), three queued')
+  t.equal((await h.app.inject({ method: 'POST', url: '/__mock/reset' })).statusCode, 200)
+  t.equal(subscription.queue.length, 0, 'the closed world\'s queue is dropped')
+  held?.end()
+
+  // The new world works, and its first notification is all the receiver gets after the reset.
+  const fresh = await startReceiver(t)
+  const token2 = (await h.login()).access_token as string
+  t.equal((await subscribe(h, token2, { eventFilters: [`${ME}/message-store/instant?type=SMS`], deliveryMode: { transportType: 'WebHook', address: fresh.url } })).statusCode, 200)
+  h.ctx.events.inbound({ from: '+16505550177', to: '+16505550100', text: 'new world' })
+  t.equal((await fresh.nth(2)).json.body.subject, 'new world')
+  t.equal(receiver.notifications.length, 1, 'the old receiver got only the one it held')
+})
