@@ -61,6 +61,19 @@ export function redactUrl (url: string): string {
   return `${url.slice(0, q + 1)}${redactQuery(query)}${hash === -1 ? '' : url.slice(hash)}`
 }
 
+/**
+ * Whether JSON text may hold a field whose name is a secret (judged as {@link isSecretName} would
+ * judge its keys): false only when no key could be one. Conservative: any `%`, `\u` escape or a
+ * key that is a secret name (with spaces, `+` or `[]` around it) says it may. It lets a large
+ * answer be shown cut without parsing it.
+ */
+export function mayHoldSecretField (json: string): boolean {
+  if (json.includes('%') || json.includes('\\u')) return true
+  return SECRET_KEY.test(json)
+}
+
+const SECRET_KEY = new RegExp(`"(?:\\s|\\\\[tnrbf]|\\+)*(?:${[...SECRET_NAMES].join('|')})(?:\\s|\\\\[tnrbf]|\\+)*(?:\\[\\])?"\\s*:`, 'i')
+
 /** A copy of a parsed form or JSON value with every secret field's value redacted, at any depth. */
 export function redactValue (value: unknown, depth = 0): unknown {
   if (depth > 32 || value === null || typeof value !== 'object') return value

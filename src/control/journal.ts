@@ -9,7 +9,7 @@
  */
 import { isErrorCode, type ErrorCode } from '../errors.js'
 import { type OperationId } from '../operations.js'
-import { type HeaderBag, REDACTED, redactForm, redactHeaders, redactUrl, redactValue } from '../redact.js'
+import { type HeaderBag, isSecretName, mayHoldSecretField, REDACTED, redactForm, redactHeaders, redactUrl, redactValue } from '../redact.js'
 import { didYouMean } from '../suggest.js'
 import { BoundedLog } from './bounded-log.js'
 import { clockInstant } from './clock-control.js'
@@ -256,8 +256,90 @@ function sizeOf (body: unknown, headers: HeaderBag): number {
 function keep (body: unknown, headers: HeaderBag): unknown {
   const size = sizeOf(body, headers)
   if (size <= BODY_LIMIT) return body
-  const text = bodyText(body, headerText(headers, 'content-type'))
+  const type = headerText(headers, 'content-type')
+  const text = largeBodyPrefix(body, type) ?? bodyText(body, type)
   return new Rendered(copy(text.slice(0, BODY_LIMIT)), Buffer.isBuffer(body) || typeof body === 'string' ? Buffer.byteLength(body) : size)
+}
+
+/**
+ * The first {@link BODY_LIMIT} characters of a large JSON body without rendering all of it (a
+ * 10,000-message batch, a page of 1,000 records): a JSON text in which no key can be a secret is
+ * cut as it is; a parsed body is written out, redacted, only as far as the limit. Undefined when
+ * neither applies (the full rendering decides then).
+ */
+function largeBodyPrefix (body: unknown, type: string): string | undefined {
+  if (typeof body === 'string') return isJsonType(type) && !mayHoldSecretField(body) ? body.slice(0, BODY_LIMIT) : undefined
+  if (body === null || typeof body !== 'object' || Buffer.isBuffer(body) || isParts(body) || body instanceof Rendered || isFormType(type)) return undefined
+  return jsonPrefix(body, BODY_LIMIT)
+}
+
+const FULL = Symbol('full')
+
+/**
+ * `JSON.stringify(redactValue(value))` cut to `limit` characters, writing only that far. Plain JSON
+ * data only (what a JSON body parses to): anything else (a `toJSON`, a class instance, a bigint)
+ * gives undefined.
+ */
+export function jsonPrefix (value: unknown, limit: number): string | undefined {
+  let out = ''
+  const write = (text: string): void => {
+    out += text
+    if (out.length >= limit) throw FULL
+  }
+  const unsupported = new Error('not plain JSON data')
+  const visit = (v: unknown, depth: number): void => {
+    if (v === null) return write('null')
+    switch (typeof v) {
+      case 'string': {
+        if (v.length <= limit) return write(JSON.stringify(v))
+        // Longer than the limit: its escaped prefix is the escaped whole's prefix (escaping goes
+        // character by character; a surrogate pair is not split), and it fills the limit.
+        const cut = /[\ud800-\udbff]/.test(v[limit - 1] ?? '') ? limit - 1 : limit
+        return write(JSON.stringify(v.slice(0, cut)).slice(0, -1))
+      }
+      case 'number': return write(Number.isFinite(v) ? String(v) : 'null')
+      case 'boolean': return write(v ? 'true' : 'false')
+      case 'object': break
+      default: throw unsupported
+    }
+    if (depth > 32) {
+      // redactValue leaves what is deeper as it is.
+      const text = JSON.stringify(v)
+      if (text === undefined) throw unsupported
+      return write(text)
+    }
+    if (Array.isArray(v)) {
+      write('[')
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) write(',')
+        const item: unknown = v[i]
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') write('null')
+        else visit(item, depth + 1)
+      }
+      return write(']')
+    }
+    const proto = Object.getPrototypeOf(v) as unknown
+    if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') throw unsupported
+    write('{')
+    let first = true
+    for (const key of Object.keys(v)) {
+      const item = (v as Record<string, unknown>)[key]
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
+      write(`${first ? '' : ','}${JSON.stringify(key)}:`)
+      first = false
+      if (isSecretName(key)) write(JSON.stringify(REDACTED))
+      else visit(item, depth + 1)
+    }
+    return write('}')
+  }
+  try {
+    visit(value, 0)
+    return out
+  } catch (error) {
+    if (error === FULL) return out.slice(0, limit)
+    if (error === unsupported) return undefined
+    throw error
+  }
 }
 
 // --- The journal ------------------------------------------------------------------------
