@@ -184,6 +184,7 @@ export class A2PService {
       from: number.phoneNumber,
       text: text as string | undefined,
       messages,
+      rejected,
       perMinute,
       sentSeconds: this.#deps.messages.sentMs / 1000,
       costPerSegment: policies.costPerSegment

@@ -61,6 +61,8 @@ export interface A2PBatch {
   readonly intervalMs: number
   readonly sentMs: number
   readonly messages: readonly A2POutbound[]
+  /** The recipients refused at acceptance (RingCentral shows them in the create answer only; the control API keeps them). */
+  readonly rejected: readonly Rejection[]
   readonly costPerSegment: number
   /** What the batch costs once completed (fixed at acceptance: a message that fails to be sent costs nothing). */
   readonly cost: number
@@ -202,6 +204,7 @@ export interface NewBatch {
   from: string
   text: string | undefined
   messages: A2POutbound[]
+  rejected?: Rejection[]
   /** Messages per minute from this number. */
   perMinute: number
   sentSeconds: number
@@ -287,6 +290,7 @@ export class A2PStore {
       intervalMs,
       sentMs: input.sentSeconds * 1000,
       messages: input.messages,
+      rejected: input.rejected ?? [],
       costPerSegment: input.costPerSegment,
       cost: round(cost)
     }

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { MockContext } from '../context.js'
 import { batchRecord, isoMicro, listRecord } from '../a2p/service.js'
-import { batchView, completedAt, messageState, outboundView, type A2PBatch, type A2PStatus } from '../a2p/store.js'
+import { batchView, completedAt, messageState, outboundView, type A2PBatch, type A2PStatus, type Rejection } from '../a2p/store.js'
 import { ANY_NUMBER, OPT_SOURCES, type OptSource, type OptStatus } from '../a2p/consent.js'
 import { routeSchema } from '../openapi.js'
 import { badRequest, notFound } from './errors.js'
@@ -22,6 +22,8 @@ export interface MockA2PBatch {
   errorCodes: Record<string, number>
   /** When its last message leaves the queue (the batch completes then). */
   completesAt: string
+  /** The recipients refused at acceptance (RingCentral's API shows them in the create answer only). */
+  rejected: Rejection[]
 }
 
 function counts (batch: A2PBatch, now: number): { counts: Counts, errorCodes: Record<string, number> } {
@@ -43,7 +45,8 @@ export function describeBatch (batch: A2PBatch, now: number): MockA2PBatch {
     extensionId: batch.owner.id,
     batch: batchRecord(batchView(batch, now), []),
     ...counts(batch, now),
-    completesAt: isoMicro(last)
+    completesAt: isoMicro(last),
+    rejected: batch.rejected.map(r => ({ ...r, to: [...r.to] }))
   }
 }
 

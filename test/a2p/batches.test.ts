@@ -251,6 +251,7 @@ t.test('the control API: batches of every account with their counts, one batch w
   t.equal(list.records.length, 1)
   t.match(list.records[0], { accountId: '500600700', extensionId: '500600701', batch: { id, status: 'Processing', processedCount: 90 }, counts: { Queued: 407 }, completesAt: '2024-04-01T22:02:45.667000Z' })
   t.equal(list.messages, 497)
+  t.same(list.records[0].rejected.map((r: any) => [r.index, r.errorCode]), [[7, 'SMS-RC-410'], [100, 'SMS-RC-410'], [200, 'SMS-RC-410']], 'the control API keeps the rejections')
   const one = (await h.app.inject({ url: `/__mock/a2p/batches/${String(id)}?limit=3` })).json()
   t.equal(one.messages.length, 3)
   t.match(one.messages[0], { to: ['+15550100001'], text: nightlyBody().text })

@@ -149,7 +149,7 @@ async function run (): Promise<void> {
 
     const platform = new SDK({ server: mock.url, clientId: 'batch-app', clientSecret: 'batch-app-secret' }).platform()
     await platform.login({ jwt: mock.jwt('ops-jwt') })
-    const created = await (await platform.post(A2P_BATCHES, { from: '+18885550100', text: 'Reminder', messages: [{ to: ['+15550100001'] }, { to: ['+15550100013'] }] })).json() as { id: string }
+    const created = await (await platform.post(A2P_BATCHES, { from: '+18885550100', text: 'Reminder', messages: [{ to: ['+15550100001'] }, { to: ['+15550100013'] }, { to: ['5550100007'] }] })).json() as { id: string }
     const row = page.locator(`tr[data-batch="${created.id}"]`)
     await row.getByTestId('batch-status').getByText('Processing').waitFor()
     t.match(await row.textContent(), /\+18885550100.*0 \/ 2 processed/, 'the batch appears live, nothing processed on a frozen clock')
@@ -174,6 +174,7 @@ async function run (): Promise<void> {
     t.match(await page.locator('tr[data-a2p-message]', { hasText: '+15550100001' }).textContent(), /Delivered.*—1.*Reminder/)
     t.equal(await page.locator('tr[data-status="SendingFailed"] td').textContent(), '1')
     t.match(await page.locator('tr[data-error-code="SMS-RC-413"]').textContent(), /SMS-RC-413.*SendingFailed.*opted out.*1/)
+    t.match(await page.locator('tr[data-rejected="3"]').textContent(), /3.*"5550100007".*SMS-RC-410/, 'the rejected recipient, which RingCentral shows only in the create answer')
     t.ok(requests.some(url => url.endsWith(`/__mock/a2p/batches/${created.id}?limit=100`)), 'the first 100 messages, by default')
     const more = page.waitForRequest(request => request.url().endsWith(`/__mock/a2p/batches/${created.id}?limit=1000`))
     await page.getByLabel('Messages shown').selectOption('1000')

@@ -62,7 +62,7 @@ function Batches ({ selected }: { selected: string | undefined }): JSX.Element {
   return (
     <Section title='High Volume SMS batches' id='a2p-batches'>
       <p class='muted'>
-        Every batch of every account, newest first; statuses move with the scenario clock. {count(list.messages)} message{list.messages === 1 ? '' : 's'} held (at most {count(list.limit)}{list.dropped > 0 ? `; ${count(list.dropped)} dropped with their batches` : ''}). Recipients a batch rejected (SMS-RC-410) are in its create answer only.
+        Every batch of every account, newest first; statuses move with the scenario clock. {count(list.messages)} message{list.messages === 1 ? '' : 's'} held (at most {count(list.limit)}{list.dropped > 0 ? `; ${count(list.dropped)} dropped with their batches` : ''}). Recipients a batch rejected are in RingCentral's create answer only; open a batch to see them here.
       </p>
       <Table label='Batches, newest first' head={['Batch', 'From', 'Status', ...STATUSES, 'Error codes', 'Cost', 'Completes at']} empty='No batches yet. Send one with POST /restapi/v1.0/account/~/a2p-sms/batches (an app with the A2PSMS permission, from a number with the A2PSmsSender feature).'>
         {list.records.map(b => {
@@ -129,6 +129,17 @@ function BatchDetail ({ id, limit, setLimit }: { id: string, limit: number, setL
                 </Table>
               </div>
             </div>
+            <h3>Rejected at acceptance</h3>
+            <Table label='Recipients the batch rejected' head={['Position', 'To', 'Error code', 'Why']} empty='No recipient was rejected.'>
+              {b.rejected.map(r => (
+                <tr key={r.index} data-rejected={r.index}>
+                  <th scope='row'>{r.index}</th>
+                  <td><code>{r.to.length > 0 ? r.to.map(n => JSON.stringify(n)).join(', ') : '(none)'}</code></td>
+                  <td><code>{r.errorCode}</code></td>
+                  <td>{r.description}</td>
+                </tr>
+              ))}
+            </Table>
             <h3>Messages</h3>
             <div class='filters'>
               <Field label='Messages shown' id='a2p-limit'>
