@@ -18,6 +18,7 @@ import { resolveScenario, startMockServer } from './index.js'
 import { loadScenarioFile, ScenarioError } from './scenario/load.js'
 import { shippedScenarioNames } from './scenario/shipped.js'
 import { isLoopback } from './control/access.js'
+import { lineWriter } from './line-writer.js'
 
 const USAGE = `Usage:
   ringcentral-mock [--scenario NAME|FILE] [--port N] [--host H] [--base-url URL] [--quiet]
@@ -144,6 +145,8 @@ async function main (argv: string[]): Promise<number> {
   const controlToken = values['control-token'] ?? (env.CONTROL_TOKEN || undefined)
   if (controlToken !== undefined && !/^[\x21-\x7e]{8,512}$/.test(controlToken)) throw new UsageError('--control-token must be 8-512 printable characters without spaces')
   const allowedHosts = values['allowed-host'] ?? (env.ALLOWED_HOSTS ? env.ALLOWED_HOSTS.split(',') : undefined)
+  // The request log: one line per request, written in batches (src/line-writer.ts).
+  const requestLog = lineWriter(text => process.stdout.write(text))
   let server
   try {
     server = await startMockServer({
@@ -154,7 +157,7 @@ async function main (argv: string[]): Promise<number> {
       ...(maxText !== undefined ? { maxScenarioBytes: Number(maxText) } : {}),
       ...(controlToken !== undefined ? { controlToken } : {}),
       ...(allowedHosts !== undefined ? { allowedHosts } : {}),
-      ...(values.quiet ? {} : { log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) })
+      ...(values.quiet ? {} : { log: (line: string) => requestLog.line(`${new Date().toISOString()} ${line}\n`) })
     })
   } catch (error) {
     throw listenError(error as NodeJS.ErrnoException, host ?? '127.0.0.1', port) ?? error
@@ -166,6 +169,7 @@ async function main (argv: string[]): Promise<number> {
   }
   await new Promise<void>(resolve => {
     const stop = (signal: string) => {
+      requestLog.flush()
       process.stdout.write(`${signal}: closing\n`)
       server.close().then(resolve, resolve)
     }
