@@ -19,6 +19,7 @@ import { loadScenarioFile, ScenarioError } from './scenario/load.js'
 import { shippedScenarioNames } from './scenario/shipped.js'
 import { isLoopback } from './control/access.js'
 import { lineWriter } from './line-writer.js'
+import { packageFile } from './paths.js'
 
 const USAGE = `Usage:
   ringcentral-mock [--scenario NAME|FILE] [--port N] [--host H] [--base-url URL] [--quiet]
@@ -45,7 +46,7 @@ class UsageError extends Error {}
 class StartError extends Error {}
 
 const version = (): string =>
-  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version
 
 /** One line for the listen errors people hit: a port in use, a host that does not resolve. */
 function listenError (error: NodeJS.ErrnoException, host: string, port: number): StartError | undefined {

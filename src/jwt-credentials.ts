@@ -15,8 +15,9 @@ import { clip, rc, type RcError } from './errors.js'
 import type { App, Extension, JwtCredential, World } from './world.js'
 import { PLATFORM_URL } from './world.js'
 import type { Environment } from './scenario/types.js'
+import { packageFile } from './paths.js'
 
-export const defaultKeyPath = new URL('../keys/dev-signing-key.jwk.json', import.meta.url).pathname
+export const defaultKeyPath = packageFile('keys/dev-signing-key.jwk.json').pathname
 
 /** The fallback `iat` when neither the credential nor the scenario clock gives one. */
 const DEFAULT_IAT = Date.parse('2024-01-01T00:00:00Z')

@@ -16,20 +16,19 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv'
-import addFormatsModule from 'ajv-formats'
+import type { Ajv, Options as AjvOptions, ValidateFunction } from 'ajv'
 import type { FastifyInstance, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify'
 import type { OpenAPIV3 } from 'openapi-types'
-import { parse } from 'yaml'
 import { authenticate, requireScope } from './api/bearer.js'
 import type { MockContext } from './context.js'
 import { dialectOf, unsupportedMediaType } from './error-handler.js'
+import { packageFile } from './paths.js'
+import { createRequire } from 'node:module'
+import { prebuiltParse } from './prebuilt.js'
 
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
 /** Where the document is, from `src/` and from `dist/` alike. */
-export const documentPath = new URL('../openapi/ringcentral-mock.yaml', import.meta.url)
+export const documentPath = packageFile('openapi/ringcentral-mock.yaml')
 
 /** The document's text, as the file has it. */
 export const documentText: string = readFileSync(documentPath, 'utf8')
@@ -57,6 +56,9 @@ function cacheDirectory (): string | undefined {
  * YAML parse gave; a missing, unreadable or unwritable cache just costs the parse.
  */
 function loadDocument (text: string): OpenAPIV3.Document {
+  // Parsed by the build (dist/prebuilt.json), for exactly this text.
+  const built = prebuiltParse(text)
+  if (built !== undefined) return built as OpenAPIV3.Document
   const dir = cacheDirectory()
   const file = dir !== undefined ? join(dir, `openapi-${createHash('sha256').update(text).digest('hex').slice(0, 40)}.json`) : undefined
   if (file !== undefined) {
@@ -64,6 +66,7 @@ function loadDocument (text: string): OpenAPIV3.Document {
       return JSON.parse(readFileSync(file, 'utf8')) as OpenAPIV3.Document
     } catch {}
   }
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml')
   const parsed = parse(text) as OpenAPIV3.Document
   if (file !== undefined) {
     try {
@@ -210,9 +213,22 @@ export function resolveRefs<T> (node: T, seen: readonly string[] = []): T {
  * `int64`, `binary`, ...) understood, `example`, `x-*` and other annotations ignored.
  */
 export function createAjv (options: AjvOptions = {}): Ajv {
+  const { Ajv, addFormats } = loadAjv()
   const ajv = new Ajv({ strict: false, allErrors: false, useDefaults: false, removeAdditional: false, ...options })
   addFormats(ajv)
   return ajv
+}
+
+/**
+ * Ajv and ajv-formats, loaded when a schema is first compiled (both are CommonJS, so `require`
+ * loads them synchronously): a start that validates no request yet does not load them at all.
+ */
+export function loadAjv (): { Ajv: typeof import('ajv').Ajv, addFormats: (ajv: Ajv) => Ajv } {
+  const require = createRequire(import.meta.url)
+  const { Ajv } = require('ajv') as typeof import('ajv')
+  // ajv-formats' CommonJS module exports the function as `default` (and as the module itself).
+  const formats = require('ajv-formats') as { default?: (ajv: Ajv) => Ajv } & ((ajv: Ajv) => Ajv)
+  return { Ajv, addFormats: formats.default ?? formats }
 }
 
 /** The part of an operation's request a schema describes, as fastify names it. */
@@ -243,7 +259,16 @@ export function parametersOf (op: DocumentOperation): OpenAPIV3.ParameterObject[
  * parameters, `body` (per content type) from its request body, `$ref`s resolved; parts marked
  * `x-mock-validate: false` left out. Routes say `schema: routeSchema('<operationId>')`.
  */
+const routeSchemas = new Map<string, RouteSchema>()
+
+/** The route schema of an operation (the same object every time: validators compiled for it are reused). */
 export function routeSchema (operationId: string): RouteSchema {
+  let schema = routeSchemas.get(operationId)
+  if (schema === undefined) routeSchemas.set(operationId, schema = buildRouteSchema(operationId))
+  return schema
+}
+
+function buildRouteSchema (operationId: string): RouteSchema {
   const op = operationById(operationId)
   const schema: RouteSchema = { operationId }
   if (op.operation.summary !== undefined) schema.summary = op.operation.summary
@@ -290,17 +315,32 @@ function copy (data: unknown): unknown {
  * does not need checked at every start) were a good part of the start-up (docs/performance.md).
  */
 export function validatorCompiler (): FastifySchemaCompiler<unknown> {
-  const ajv = createAjv({ coerceTypes: 'array', validateSchema: false })
   return ({ schema }) => {
     let validate: ValidateFunction | undefined
     const check = Object.assign((data: unknown): boolean => {
-      validate ??= ajv.compile(schema as object)
+      validate ??= compiled(schema as object)
       const ok = validate(copy(data))
       check.errors = validate.errors ?? null
       return ok
     }, { errors: null as ValidateFunction['errors'] | null })
     return check
   }
+}
+
+/**
+ * One Ajv and its compiled validators for the whole process: the document's schemas are the same
+ * objects for every app (`routeSchema` is memoised), so a second `startMockServer()` in a test
+ * suite neither builds an Ajv nor compiles a schema again.
+ */
+let sharedAjv: Ajv | undefined
+const compiledSchemas = new WeakMap<object, ValidateFunction>()
+function compiled (schema: object): ValidateFunction {
+  let validate = compiledSchemas.get(schema)
+  if (validate === undefined) {
+    validate = (sharedAjv ??= createAjv({ coerceTypes: 'array', validateSchema: false })).compile(schema)
+    compiledSchemas.set(schema, validate)
+  }
+  return validate
 }
 
 /** A route as registered, for the checks that hold the document and the code together. */

@@ -16,9 +16,10 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { MockContext } from '../context.js'
 import { routeSchema } from '../openapi.js'
+import { packageFile } from '../paths.js'
 
 /** Where the build puts the page: `<package>/dist/ui/`, from `src/control/` and `dist/control/` alike. */
-export const UI_DIR = fileURLToPath(new URL('../../dist/ui/', import.meta.url))
+export const UI_DIR = fileURLToPath(packageFile('dist/ui/'))
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -9,34 +9,16 @@ import { dirname, resolve } from 'node:path'
 import { clip } from '../errors.js'
 import { didYouMean } from '../suggest.js'
 import { resolveScenarioRef, shippedScenarioNames, shippedScenarioPath } from './shipped.js'
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
-import addFormatsModule from 'ajv-formats'
-import { parseDocument } from 'yaml'
+import type { ErrorObject, ValidateFunction } from 'ajv'
+import { createRequire } from 'node:module'
+import { prebuiltParse } from '../prebuilt.js'
 import type { Scenario } from './types.js'
 import { checkWorldRules } from './rules.js'
+import { scenarioValidators } from './validators.js'
 
-const schemaUrl = new URL('../../scenarios/scenario.schema.json', import.meta.url)
-export const scenarioSchema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as Record<string, unknown>
+export { scenarioSchema } from './validators.js'
 
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
-// Compiling the schema is most of what loading this module costs (docs/performance.md). The
-// shipped schema is not checked against the JSON Schema meta-schema at every start
-// (`validateSchema: false`; strict mode still refuses unknown keywords), and the generated code is
-// not run through ajv's optimiser, which speeds up validation, not compilation: a scenario is
-// validated once. Neither changes what is accepted or the errors reported.
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false, code: { optimize: false } })
-addFormats(ajv)
-const validate = ajv.compile<Scenario>(scenarioSchema)
-const ruleRef = `${String(scenarioSchema.$id)}#/definitions/rule`
-if ((scenarioSchema.definitions as Record<string, unknown> | undefined)?.rule === undefined) throw new Error('scenario.schema.json has no definitions/rule')
-let ruleFunction: ValidateFunction | undefined
-/** The rule schema's validator, compiled on first use (only the control API needs it). */
-function validateRule (): ValidateFunction {
-  ruleFunction ??= ajv.getSchema(ruleRef)
-  if (!ruleFunction) throw new Error('scenario.schema.json has no definitions/rule')
-  return ruleFunction
-}
+const validateRule = (): ReturnType<ReturnType<typeof scenarioValidators>['rule']> => scenarioValidators().rule()
 
 /** One thing wrong with a scenario: where, and what was expected. */
 export interface ScenarioProblem {
@@ -145,6 +127,7 @@ export const ruleValidator = Object.assign(
 
 /** Checks a parsed scenario object; throws {@link ScenarioError} listing every problem. */
 export function checkScenario (data: unknown, source = 'scenario'): Scenario {
+  const validate = scenarioValidators().scenario as ValidateFunction<Scenario>
   if (!validate(data)) throw new ScenarioError(source, schemaProblems(validate.errors, data))
   const problems = checkWorldRules(data)
   if (problems.length > 0) throw new ScenarioError(source, problems)
@@ -192,6 +175,24 @@ export function parseScenario (text: string, source = 'scenario', limits: Scenar
   if (text.trim() === '' || text.trim() === '\uFEFF') {
     throw new ScenarioError(source, [{ path: '', message: 'the document is empty: a scenario needs at least name, accounts and apps (see scenarios/default.yaml)' }])
   }
+  // The same text again (a test suite starting the mock per test on one file): a copy of what it
+  // parsed to, without parsing and checking it again.
+  const cached = bytes <= PARSE_CACHE_MAX_BYTES ? parsed.get(text) : undefined
+  if (cached !== undefined) return structuredClone(cached)
+  const scenario = parseAndCheck(text, source, bytes)
+  if (bytes <= PARSE_CACHE_MAX_BYTES) {
+    if (parsed.size >= PARSE_CACHE_ENTRIES) parsed.delete(parsed.keys().next().value as string)
+    parsed.set(text, structuredClone(scenario))
+  }
+  return scenario
+}
+
+/** Texts of scenarios parsed (and found valid), and what they parsed to; small ones, a few. */
+const parsed = new Map<string, Scenario>()
+const PARSE_CACHE_MAX_BYTES = 1024 * 1024
+const PARSE_CACHE_ENTRIES = 16
+
+function parseAndCheck (text: string, source: string, bytes: number): Scenario {
   if (looksLikeJson(text)) {
     let data: unknown
     try {
@@ -210,6 +211,11 @@ export function parseScenario (text: string, source = 'scenario', limits: Scenar
 }
 
 function parseYaml (text: string, source: string): Scenario {
+  // A shipped scenario, parsed by the build: checked as any other, without the YAML parser.
+  const built = prebuiltParse(text)
+  if (built !== undefined) return checkScenario(built, source)
+  // The YAML parser is loaded when a YAML document is first parsed (CommonJS: synchronously).
+  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml')
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
   if (doc.errors.length > 0) throw new ScenarioError(source, syntaxProblems(doc.errors), { syntax: true })
   let data: unknown

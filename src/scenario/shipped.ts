@@ -10,8 +10,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { packageFile } from '../paths.js'
 
-export const shippedScenarioDir = fileURLToPath(new URL('../../scenarios/', import.meta.url))
+export const shippedScenarioDir = fileURLToPath(packageFile('scenarios/'))
 
 let names: string[] | undefined
 

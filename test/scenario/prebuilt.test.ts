@@ -1,0 +1,60 @@
+/**
+ * What the build prepares (scripts/prebuild.mjs) is what a start would have made itself: the
+ * precompiled scenario validators accept and refuse exactly as the schema compiled at run time
+ * does, with the same errors, and the pre-parsed documents are what the YAML parser gives. Only
+ * for the exact text they were made from.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import t from 'tap'
+import { parse } from 'yaml'
+import { loadAjv } from '../../src/openapi.js'
+import { packageFile } from '../../src/paths.js'
+import { prebuiltParse } from '../../src/prebuilt.js'
+import { RULE_REF, SCENARIO_AJV_OPTIONS, scenarioSchema, scenarioValidators } from '../../src/scenario/validators.js'
+import { defaultScenario } from '../helper.js'
+
+t.test('the precompiled validators are used, and judge as the run-time compiled ones do', async t => {
+  const built = scenarioValidators()
+  t.equal(built.precompiled, true, 'npm test builds first: dist/scenario-validators.cjs matches the schema')
+  const { Ajv, addFormats } = loadAjv()
+  const ajv = new Ajv(SCENARIO_AJV_OPTIONS)
+  addFormats(ajv)
+  const compiled = ajv.compile(scenarioSchema)
+  const rule = ajv.getSchema(RULE_REF)!
+  const good = defaultScenario()
+  const cases: unknown[] = [
+    good,
+    {},
+    null,
+    { ...good, name: 3 },
+    { ...good, accounts: [{ id: 'x' }] },
+    { ...good, apps: [{ clientId: 'a', grantTypes: ['nope'] }] },
+    { ...good, clock: { start: 'yesterday' } },
+    { ...good, policies: { a2p: { messagesPerMinute: -1 } } },
+    { ...good, messaging: { consents: [{ from: '*', to: '123', optStatus: 'Maybe' }] } },
+    { ...good, extra: true }
+  ]
+  for (const [i, data] of cases.entries()) {
+    const a = built.scenario(data)
+    const b = compiled(data)
+    t.equal(a, b, `case ${i}: the same verdict`)
+    t.same(built.scenario.errors ?? null, compiled.errors ?? null, `case ${i}: the same errors`)
+  }
+  for (const data of [{ id: 'r', when: { operation: 'getToken' }, respond: { error: 'OAU-213' } }, { id: 'r', when: {}, respond: { status: 'x' } }, {}]) {
+    t.equal(built.rule()(data), rule(data))
+    t.same(built.rule().errors ?? null, rule.errors ?? null)
+  }
+})
+
+t.test('the pre-parsed documents are what the YAML parser gives, for exactly their text', async t => {
+  const texts = [
+    readFileSync(packageFile('openapi/ringcentral-mock.yaml'), 'utf8'),
+    ...readdirSync(new URL(packageFile('scenarios/'))).filter(f => f.endsWith('.yaml')).map(f => readFileSync(packageFile(`scenarios/${f}`), 'utf8'))
+  ]
+  t.ok(texts.length >= 12)
+  for (const text of texts) t.same(prebuiltParse(text), parse(text), text.slice(0, 60).split('\n')[0] ?? '')
+  t.equal(prebuiltParse(`${texts[1]!}\n# edited`), undefined, 'an edited text is not in it: it is parsed as before')
+  const one = prebuiltParse(texts[1]!) as Record<string, unknown>
+  one.name = 'changed'
+  t.not((prebuiltParse(texts[1]!) as Record<string, unknown>).name, 'changed', 'a fresh object every time')
+})
