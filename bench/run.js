@@ -16,7 +16,7 @@
  * Markdown tables. Needs a build (`npm run bench` builds first). Method and figures:
  * docs/performance.md.
  *
- *   node bench/run.js [--quick] [--only startup,throughput,memory,events,a2p] [--rounds N] [--duration S]
+ *   node bench/run.js [--quick] [--only startup,throughput,memory,events,a2p,scale,instructions] [--rounds N] [--duration S]
  *                     [--connections N] [--startup-runs N] [--memory-issuances N] [--event-samples N]
  *                     [--a2p-rounds N] [--a2p-webhook-rounds N] [--out DIR]
  */
@@ -28,6 +28,8 @@ import { parseArgs } from 'node:util'
 import { ROOT } from './lib/process.js'
 import { measureStartup } from './startup.js'
 import { measureThroughput, SMS_PATH } from './throughput.js'
+import { measureScale } from './scale.js'
+import { runInstructions } from './instructions.js'
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     'event-samples': { type: 'string' },
     'a2p-rounds': { type: 'string' },
     'a2p-webhook-rounds': { type: 'string' },
+    'instruction-requests': { type: 'string' },
     out: { type: 'string' }
   }
 })
@@ -56,9 +59,11 @@ const settings = {
   eventCount: quick ? 10 : 50,
   a2pRounds: Number(values['a2p-rounds'] ?? (quick ? 3 : 7)),
   a2pWebhookRounds: Number(values['a2p-webhook-rounds'] ?? (quick ? 1 : 3)),
-  a2pMemoryRounds: quick ? 1 : 3
+  a2pMemoryRounds: quick ? 1 : 3,
+  instructionRequests: Number(values['instruction-requests'] ?? (quick ? 200 : 500)),
+  instructionWarmup: quick ? 500 : 2000
 }
-const only = new Set((values.only ?? 'startup,throughput,memory,events,a2p').split(',').map(s => s.trim()))
+const only = new Set((values.only ?? 'startup,throughput,memory,events,a2p,scale,instructions').split(',').map(s => s.trim()))
 
 /** The targets of the issue, as ratios to the baseline measured in the same run. */
 export const TARGETS = {
@@ -264,6 +269,35 @@ function a2pTable (a) {
   return lines.join('\n')
 }
 
+function scaleTable (sc) {
+  const w = sc.warmStart
+  const lines = [
+    '### Scale: a second start in a warm process, and growth with the world and the store', '',
+    `Warm start (\`startMockServer()\` + its first answer, a process that started one before): ${fmt(w.mockMs, 1)} ms median against ${fmt(w.bareMs, 1)} ms for fastify registering the same ${w.routes} routes and answering: ${ratio(w.mockMs, w.bareMs)}.`, '',
+    '| world (extensions / numbers / JSON) | start ms | password login ms | JWT login ms | GET extension ms | growth: start / password / JWT / GET |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+    ...sc.worlds.map(r => `| ${fmt(r.extensions)} / ${fmt(r.numbers)} / ${fmt(r.scenarioBytes / 1024)} KB | ${fmt(r.startMs)} | ${fmt(r.passwordMs, 2)} | ${fmt(r.jwtMs, 2)} | ${fmt(r.extensionMs, 2)} | ${[r.growth.startMs, r.growth.passwordMs, r.growth.jwtMs, r.growth.extensionMs].map(x => `${x.toFixed(2)}×`).join(' / ')} |`),
+    '',
+    '| messages held | list ms | read by id ms | send ms | outbox newest 10 ms | growth: list / read / send / outbox |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+    ...sc.stores.map(r => `| ${fmt(r.messages)} | ${fmt(r.listMs, 2)} | ${fmt(r.readMs, 2)} | ${fmt(r.sendMs, 2)} | ${fmt(r.outboxMs, 2)} | ${[r.growth.listMs, r.growth.readMs, r.growth.sendMs, r.growth.outboxMs].map(x => `${x.toFixed(2)}×`).join(' / ')} |`),
+    ''
+  ]
+  return lines.join('\n')
+}
+
+function instructionsTable (ins) {
+  if (!ins.available) return '### Instructions per request\n\nvalgrind is not installed: not measured.\n'
+  const base = ins.perRequest.baseline
+  return [
+    `### Instructions per request (callgrind, ${fmt(ins.warmup)} warm-up + ${fmt(ins.requests)} measured requests, one at a time, keep-alive; the server process's whole work)`, '',
+    '| target | instructions per request | × baseline |',
+    '| --- | ---: | ---: |',
+    ...Object.entries(ins.perRequest).map(([k, v]) => `| ${k} | ${fmt(v)} | ${ratio(v, base)} |`),
+    ''
+  ].join('\n')
+}
+
 const pct = x => `${(x * 100).toFixed(1)}%`
 const signed = x => `${x >= 0 ? '+' : ''}${pct(x)}`
 
@@ -290,6 +324,12 @@ if (only.has('a2p')) {
   log(`a2p: ${settings.a2pRounds} rounds, ${settings.a2pWebhookRounds} with a webhook subscription, memory ${settings.a2pMemoryRounds} rounds`)
   results.a2p = await runA2P(settings)
 }
+if (only.has('scale')) {
+  results.scale = await measureScale({ quick, log })
+}
+if (only.has('instructions')) {
+  results.instructions = await runInstructions({ requests: settings.instructionRequests, warmup: settings.instructionWarmup, log })
+}
 results.environment.loadAverageAtEnd = loadavg().map(x => Math.round(x * 100) / 100)
 
 const env = results.environment
@@ -302,7 +342,9 @@ const md = [
   ...(results.throughput ? [throughputTable(results.throughput)] : []),
   ...(results.memory ? [memoryTable(results.memory)] : []),
   ...(results.events ? [eventsTable(results.events)] : []),
-  ...(results.a2p ? [a2pTable(results.a2p)] : [])
+  ...(results.a2p ? [a2pTable(results.a2p)] : []),
+  ...(results.scale ? [scaleTable(results.scale)] : []),
+  ...(results.instructions ? [instructionsTable(results.instructions)] : [])
 ].join('\n')
 
 const dir = values.out ?? join(ROOT, 'bench/results')
