@@ -3,7 +3,7 @@
  * Every route plugin is registered here, in order, so this file reads as a map of the server.
  */
 import { randomUUID } from 'node:crypto'
-import cors from '@fastify/cors'
+import { installCors } from './api/cors.js'
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { extensionRoutes } from './api/extension.js'
@@ -51,12 +51,7 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   })
   await app.register(formbody)
   // Browser apps call RingCentral directly (RingCentral answers CORS requests), so the mock does too.
-  await app.register(cors, {
-    origin: true,
-    methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
-    exposedHeaders: ['RCRequestId', 'WWW-Authenticate', 'Retry-After', 'X-Rate-Limit-Group', 'X-Rate-Limit-Limit', 'X-Rate-Limit-Remaining', 'X-Rate-Limit-Window', 'X-Mock-Rule'],
-    maxAge: 600
-  })
+  installCors(app)
 
   // Callback-style hooks here and in the route plugins: they run on every request, and an async
   // hook costs a promise and a microtask turn (docs/performance.md).
