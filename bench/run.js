@@ -60,8 +60,8 @@ const settings = {
   a2pRounds: Number(values['a2p-rounds'] ?? (quick ? 3 : 7)),
   a2pWebhookRounds: Number(values['a2p-webhook-rounds'] ?? (quick ? 1 : 3)),
   a2pMemoryRounds: quick ? 1 : 3,
-  instructionRequests: Number(values['instruction-requests'] ?? (quick ? 200 : 500)),
-  instructionWarmup: quick ? 500 : 2000
+  instructionRequests: Number(values['instruction-requests'] ?? (quick ? 200 : 1000)),
+  instructionWarmup: quick ? 1000 : 5000
 }
 const only = new Set((values.only ?? 'startup,throughput,memory,events,a2p,scale,instructions').split(',').map(s => s.trim()))
 

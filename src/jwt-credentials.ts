@@ -162,11 +162,32 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/
  */
 function verifiedPayload (assertion: string, header: Record<string, unknown>, key: SigningKey): Uint8Array | undefined {
   if (key.fast === undefined || Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) return undefined
+  // A string this key verified before: the same bytes verify the same way (an RSA verification is
+  // most of a JWT login's cost). Only the signature check is remembered; every claim is checked
+  // again at every login (expiry, revocation, the credential's apps).
+  let verified = verifiedByKey.get(key.fast.publicKey)
+  if (verified === undefined) verifiedByKey.set(key.fast.publicKey, verified = new Map())
+  const known = verified.get(assertion)
+  if (known !== undefined) return new Uint8Array(known)
+  const payload = checkSignature(assertion, key.fast.publicKey)
+  if (payload !== undefined) {
+    if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value as string)
+    verified.set(assertion, payload)
+    return new Uint8Array(payload)
+  }
+  return undefined
+}
+
+/** Assertions each key has verified, oldest first, at most {@link VERIFIED_LIMIT} per key. */
+const verifiedByKey = new WeakMap<KeyObject, Map<string, Uint8Array>>()
+const VERIFIED_LIMIT = 1000
+
+function checkSignature (assertion: string, publicKey: KeyObject): Uint8Array | undefined {
   const parts = assertion.split('.')
   if (parts.length !== 3) return undefined
   const [protectedHeader = '', payload = '', signature = ''] = parts
   for (const part of parts) if (!BASE64URL.test(part) || part.length % 4 === 1) return undefined
-  const ok = verifySignature('sha256', Buffer.from(`${protectedHeader}.${payload}`, 'ascii'), key.fast.publicKey, Buffer.from(signature, 'base64url'))
+  const ok = verifySignature('sha256', Buffer.from(`${protectedHeader}.${payload}`, 'ascii'), publicKey, Buffer.from(signature, 'base64url'))
   return ok ? new Uint8Array(Buffer.from(payload, 'base64url')) : undefined
 }
 

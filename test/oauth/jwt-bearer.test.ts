@@ -109,3 +109,17 @@ t.test('missing assertion: CMN-100', async t => {
   t.equal(res.json().errors[0].errorCode, 'CMN-100')
   t.equal(res.json().errors[0].parameterName, 'assertion')
 })
+
+t.test('a credential that logged in before is still checked in full: revoked, or its signature changed', async t => {
+  const h = await build(t)
+  const jwt = h.jwt('ada-jwt')
+  for (let i = 0; i < 3; i++) t.equal((await h.token({ grant_type: JWT_GRANT, assertion: jwt })).statusCode, 200, `login ${i + 1}`)
+  const [head, body, signature] = jwt.split('.') as [string, string, string]
+  const flipped = signature.slice(0, -2) + (signature.endsWith('A') ? 'B' : 'A') + signature.slice(-1)
+  const tampered = await h.token({ grant_type: JWT_GRANT, assertion: `${head}.${body}.${flipped}` })
+  t.equal(tampered.statusCode, 400)
+  t.match(tampered.json().error_description, /signature does not verify/)
+  t.equal((await h.app.inject({ method: 'DELETE', url: '/__mock/jwt/ada-jwt' })).statusCode, 204)
+  const revoked = await h.token({ grant_type: JWT_GRANT, assertion: jwt })
+  t.same(revoked.json(), invalidGrant('Invalid JWT: the JWT credential "ada-jwt" has been revoked'), 'revoked after it was used: refused')
+})
