@@ -14,6 +14,8 @@ import { didYouMean } from '../suggest.js'
 import { BoundedLog } from './bounded-log.js'
 import { clockInstant } from './clock-control.js'
 import { badRequest } from './errors.js'
+import { INTERNAL_HEADER, INTERNAL_SECRET } from '../events/ws-sessions.js'
+import { secretEquals } from '../secret.js'
 
 /** Bodies are kept up to this many characters (bytes for binary bodies). */
 export const BODY_LIMIT = 8192
@@ -48,6 +50,8 @@ export interface JournalEntry {
   clientId?: string
   /** The extension acting: the path's extension (`~` resolved) on API routes. */
   extensionId?: string
+  /** `WebSocket` for a REST call made over a WebSocket (`ClientRequest`), absent for HTTP. */
+  via?: 'WebSocket'
   /** The rule that answered, if one did. */
   rule?: string
   fault?: string
@@ -228,10 +232,17 @@ function render (r: Recorded): JournalEntry {
     ...(facts?.extensionId !== undefined ? { extensionId: facts.extensionId } : {}),
     ...(facts?.rule !== undefined ? { rule: facts.rule } : {}),
     ...(facts?.fault !== undefined ? { fault: facts.fault } : {}),
+    ...(overSocket(r.requestHeaders) ? { via: 'WebSocket' as const } : {}),
     durationMs: Math.round(r.elapsedMs * 10) / 10,
     request: message(r.requestHeaders, r.requestBody),
     response: message(r.responseHeaders, r.payload)
   }
+}
+
+/** Whether a request came over a WebSocket (a `ClientRequest` the gateway routed, with its mark). */
+function overSocket (headers: HeaderBag): boolean {
+  const mark = headers[INTERNAL_HEADER]
+  return typeof mark === 'string' && secretEquals(mark.split(' ')[0] ?? '', INTERNAL_SECRET)
 }
 
 /** A body already rendered (and cut) when it was recorded. */

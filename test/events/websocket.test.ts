@@ -143,7 +143,8 @@ t.test('connect, subscribe over the socket, receive; heartbeats; REST over the s
     expirationTime: '2024-03-31T12:00:00.000Z',
     deliveryMode: { transportType: 'WebSocket', encryption: false }
   })
-  t.match(mock.requests.list({ operation: 'createSubscription' })[0], { status: 200, clientId: 'jwt-app' }, 'the request over the socket is in the journal')
+  t.match(mock.requests.list({ operation: 'createSubscription' })[0], { status: 200, clientId: 'jwt-app', via: 'WebSocket' }, 'the request over the socket is in the journal, marked as such')
+  t.notOk('via' in mock.requests.list({ operation: 'getToken' })[0]!, 'an HTTP request has no via')
 
   mock.inboundSms({ from: '+16505550177', to: '+16505550100', text: 'C' })
   const [nMeta, envelope] = await client.next('ServerNotification')

@@ -69,7 +69,7 @@ export function JournalView (): JSX.Element {
           <tr key={e.id} data-entry={e.id}>
             <td><a href={`#/journal/${e.id}`} aria-label={`Open journal entry ${e.id}`}>{e.id}</a></td>
             <td><Time at={e.time} /></td>
-            <td class='url'><span class='method'>{e.method}</span> <code>{e.url}</code></td>
+            <td class='url'><span class='method'>{e.method}</span> <code>{e.url}</code>{e.via !== undefined ? <> <Badge>{`over ${e.via}`}</Badge></> : null}</td>
             <td>{e.operation !== undefined ? <code>{e.operation}</code> : <span class='muted'>—</span>}{e.grantType !== undefined && <div class='muted'><Grant grant={e.grantType} /></div>}</td>
             <td><HttpStatus status={e.status} />{e.rule !== undefined && <div class='muted'>rule {e.rule}</div>}{e.fault !== undefined && <div class='muted'>{e.fault}</div>}</td>
             <td>{(e.errorCodes ?? []).map(c => <Badge key={c} tone='bad'>{c}</Badge>)}</td>
@@ -112,7 +112,7 @@ export function JournalEntryView ({ id }: { id: number }): JSX.Element {
       {entry !== undefined && (
         <div>
           <dl class='facts'>
-            <dt>Request</dt><dd><span class='method'>{entry.method}</span> <code>{entry.url}</code></dd>
+            <dt>Request</dt><dd><span class='method'>{entry.method}</span> <code>{entry.url}</code>{entry.via !== undefined ? ` (a ClientRequest over a ${entry.via})` : ''}</dd>
             <dt>Time</dt><dd><Time at={entry.time} /> UTC (scenario clock), answered in {entry.durationMs} ms</dd>
             {entry.operation !== undefined && <><dt>Operation</dt><dd><code>{entry.operation}</code></dd></>}
             <dt>Status</dt><dd><HttpStatus status={entry.status} /> {(entry.errorCodes ?? []).map(c => <Badge key={c} tone='bad'>{c}</Badge>)}</dd>
