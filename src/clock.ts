@@ -89,4 +89,27 @@ export class Clock {
   }
 }
 
-export const toIso = (epochMs: number): string => new Date(epochMs).toISOString()
+const DAY_MS = 86_400_000
+const YEAR_10000_MS = 253_402_300_800_000
+let isoDay = Number.NaN
+let isoDayPrefix = ''
+const two = (n: number): string => n < 10 ? `0${n}` : String(n)
+
+/**
+ * `new Date(epochMs).toISOString()`, built from the last UTC day's `YYYY-MM-DDT` for whole
+ * milliseconds from 1970 to 9999 (records, journal entries and events format several per request,
+ * mostly of one day); anything else goes through `Date` (and throws as it does for NaN).
+ */
+export function toIso (epochMs: number): string {
+  if (!Number.isInteger(epochMs) || epochMs < 0 || epochMs >= YEAR_10000_MS) return new Date(epochMs).toISOString()
+  const day = Math.floor(epochMs / DAY_MS)
+  if (day !== isoDay) {
+    isoDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11)
+    isoDay = day
+  }
+  const t = epochMs - day * DAY_MS
+  const milli = t % 1000
+  const seconds = (t - milli) / 1000
+  return `${isoDayPrefix}${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`
+}
+

@@ -27,29 +27,11 @@ registerA2PFilters()
 export const MAX_TEXT = 1000
 const E164 = /^\+[1-9]\d{6,14}$/
 
-const DAY_MS = 86_400_000
-/** 10000-01-01T00:00:00Z: from then on (and before 1970) the general path. */
-const YEAR_10000 = 253_402_300_800_000
-let isoDay = Number.NaN
-let isoDayPrefix = ''
-const two = (n: number): string => n < 10 ? `0${n}` : String(n)
-
 /**
- * RingCentral's time format on these APIs: microseconds and `Z`. The same string as
- * `toIso(ms).replace('Z', '000Z')`, built from the last UTC day's `YYYY-MM-DDT` (a batch's times
- * share a day): a listing formats two per message, and a `Date` each was a tenth of reading one.
+ * RingCentral's time format on these APIs: microseconds and `Z` (`toIso`'s milliseconds, padded).
  */
 export function isoMicro (ms: number): string {
-  if (!Number.isInteger(ms) || ms < 0 || ms >= YEAR_10000) return toIso(ms).replace('Z', '000Z')
-  const day = Math.floor(ms / DAY_MS)
-  if (day !== isoDay) {
-    isoDay = day
-    isoDayPrefix = toIso(day * DAY_MS).slice(0, 11)
-  }
-  const t = ms - day * DAY_MS
-  const milli = t % 1000
-  const seconds = Math.floor(t / 1000)
-  return `${isoDayPrefix}${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}000Z`
+  return toIso(ms).replace('Z', '000Z')
 }
 
 /** The High Volume event kinds (the filters of events/filters.ts register them). */

@@ -3,6 +3,7 @@ import { extensionUri } from '../api/resolve.js'
 import { toIso } from '../clock.js'
 import type { Extension } from '../world.js'
 import { stateAt, type StoredMessage } from './message-store.js'
+import { exactInteger } from './json.js'
 
 export const messageStoreUri = (baseUrl: string, owner: Extension): string => `${extensionUri(baseUrl, owner)}/message-store`
 
@@ -45,7 +46,7 @@ export function messageInfo (baseUrl: string, message: StoredMessage, now: numbe
     ...(message.direction === 'Outbound' ? { smsSendingAttemptsCount: 1 } : {}),
     ...(state.smsDeliveryTime !== undefined ? { smsDeliveryTime: toIso(state.smsDeliveryTime) } : {}),
     ...(state.deliveryErrorCode !== undefined ? { deliveryErrorCode: state.deliveryErrorCode } : {}),
-    conversationId: BigInt(message.conversationId),
+    conversationId: exactInteger(message.conversationId),
     conversation: { id: message.conversationId, uri: `${baseUrl}/restapi/v1.0/conversation/${message.conversationId}` },
     lastModifiedTime: toIso(state.lastModifiedTime)
   }
