@@ -32,10 +32,10 @@
  *   [--rounds N] [--webhook-rounds N] [--memory-rounds N] [--messages N] [--memory-messages N] [--bare-posts N]`
  */
 import { spawn } from 'node:child_process'
-import { createServer, request as httpRequest } from 'node:http'
+import { request as httpRequest } from 'node:http'
 import { parseArgs } from 'node:util'
 import { startMockServer } from '../dist/index.js'
-import { json, request } from './lib/http.js'
+import { json, request, webhookReceiver } from './lib/http.js'
 import { A2P_PATH, BATCHES_PATH, batchBody, COMPLETE_SECONDS, loginOps, SCENARIO } from './lib/a2p.js'
 import { ROOT } from './lib/process.js'
 import { startA2PBaseline } from './servers/a2p-baseline.js'
@@ -120,21 +120,12 @@ function checkCompleted ({ batch, statuses, records }) {
 /** A receiver on 127.0.0.1 that echoes the validation token and counts notifications. */
 async function startReceiver () {
   const state = { count: 0, target: Infinity, done: () => {}, last: undefined }
-  const server = createServer((req, res) => {
-    const token = req.headers['validation-token']
-    if (token) res.setHeader('Validation-Token', token)
-    const chunks = []
-    req.on('data', c => chunks.push(c))
-    req.on('end', () => {
-      res.end()
-      if (token || chunks.length === 0) return
-      state.last = Buffer.concat(chunks)
-      if (++state.count === state.target) state.done()
-    })
-  })
-  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { server, url } = await webhookReceiver(body => {
+    state.last = body
+    if (++state.count === state.target) state.done()
+  }, '/a2p-events')
   return {
-    url: `http://127.0.0.1:${server.address().port}/a2p-events`,
+    url,
     state,
     /** Resolves when `n` notifications have arrived since the last call (rejects after the timeout). */
     expect (n) {

@@ -13,10 +13,11 @@
  *
  * Prints one JSON object. `node bench/events.js [--samples N] [--events K]`
  */
-import { createServer, request } from 'node:http'
+import { request } from 'node:http'
 import { parseArgs } from 'node:util'
 import { WebSocket, WebSocketServer } from 'ws'
 import { startMockServer } from '../dist/index.js'
+import { webhookReceiver as receiver } from './lib/http.js'
 import { defaultScenario } from './lib/scenario.js'
 
 const { values } = parseArgs({ options: { samples: { type: 'string', default: '200' }, events: { type: 'string', default: '50' } } })
@@ -30,22 +31,6 @@ const quantile = (xs, q) => {
 }
 const summary = xs => ({ p50Ms: round(quantile(xs, 0.5)), p99Ms: round(quantile(xs, 0.99)), meanMs: round(xs.reduce((a, b) => a + b, 0) / xs.length), samples: xs.length })
 const round = x => Math.round(x * 1000) / 1000
-
-/** A receiver that calls `onBody` with each request's body; answers the validation handshake. */
-async function receiver (onBody) {
-  const server = createServer((req, res) => {
-    const token = req.headers['validation-token']
-    if (token) res.setHeader('Validation-Token', token)
-    const chunks = []
-    req.on('data', c => chunks.push(c))
-    req.on('end', () => {
-      res.end()
-      if (chunks.length > 0) onBody(Buffer.concat(chunks))
-    })
-  })
-  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
-  return { server, url: `http://127.0.0.1:${server.address().port}/events` }
-}
 
 function post (url, body) {
   return new Promise((resolve, reject) => {

@@ -23,11 +23,10 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { basic, FORM, form, JWT_APP, passwordLogin } from './lib/http.js'
+import { basic, FORM, form, JWT_APP, keepAliveSender, passwordLogin } from './lib/http.js'
 import { ROOT } from './lib/process.js'
 import { SMS_BODY, SMS_PATH } from './throughput.js'
 
@@ -69,20 +68,7 @@ function startUnderCallgrind (args, outFile) {
   })
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-
-function send (baseUrl, { method = 'GET', path, headers = {}, body }) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, baseUrl), { method, agent, headers: { ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) } }, res => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', chunk => { text += chunk })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
+const { send, close: closeAgent } = keepAliveSender()
 
 /** The instructions of the newest dump of `outFile` (callgrind writes `outFile.N` on demand). */
 function dumpedInstructions (outFile, before) {
@@ -161,5 +147,5 @@ if (process.argv[1] && process.argv[1].endsWith('instructions.js')) {
   const { values } = parseArgs({ options: { requests: { type: 'string', default: '1000' }, warmup: { type: 'string', default: '5000' }, only: { type: 'string', default: TARGETS.join(',') } } })
   const result = await runInstructions({ requests: Number(values.requests), warmup: Number(values.warmup), only: values.only.split(','), log: line => process.stderr.write(`${line}\n`) })
   process.stdout.write(JSON.stringify(result, null, 2) + '\n')
-  agent.destroy()
+  closeAgent()
 }

@@ -16,29 +16,16 @@
  *   node bench/scale.js [--quick]     prints JSON
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import Fastify from 'fastify'
 import { registeredRoutes } from '../dist/openapi.js'
 import { resolveScenario, startMockServer } from '../dist/index.js'
+import { keepAliveSender } from './lib/http.js'
 import { median } from './startup.js'
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-
-function send (baseUrl, { method = 'GET', path, headers = {}, body }) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, baseUrl), { method, agent, headers: { ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) } }, res => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', chunk => { text += chunk })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
+const { send, close: closeAgent } = keepAliveSender()
 
 async function timeEach (n, fn) {
   const samples = []
@@ -183,7 +170,7 @@ export async function measureScale ({ quick = false, log = () => {} } = {}) {
   const worlds = await measureWorlds({ sizes: quick ? [100, 1000] : [100, 1000, 10000], requests: quick ? 50 : 200 })
   log('scale: stores of 1,000, 100,000 and 1,000,000 messages')
   const stores = await measureStores({ sizes: quick ? [1000, 100_000] : [1000, 100_000, 1_000_000], requests: quick ? 20 : 50 })
-  agent.destroy()
+  closeAgent()
   return { warmStart, worlds, stores }
 }
 

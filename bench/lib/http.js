@@ -36,3 +36,38 @@ export async function json (baseUrl, options, expected = 200) {
   if (res.status !== expected) throw new Error(`${options.method ?? 'GET'} ${options.path}: ${res.status} ${res.body.slice(0, 300)}`)
   return JSON.parse(res.body)
 }
+
+/**
+ * A webhook receiver on 127.0.0.1: answers RingCentral's validation request by echoing
+ * `Validation-Token`, and calls `onBody` with the body of every other request.
+ */
+export async function webhookReceiver (onBody, path = '/events') {
+  const server = http.createServer((req, res) => {
+    const token = req.headers['validation-token']
+    if (token) res.setHeader('Validation-Token', token)
+    const chunks = []
+    req.on('data', c => chunks.push(c))
+    req.on('end', () => {
+      res.end()
+      if (!token && chunks.length > 0) onBody(Buffer.concat(chunks))
+    })
+  })
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  return { server, url: `http://127.0.0.1:${server.address().port}${path}` }
+}
+
+/** One keep-alive connection; `send` resolves { status, body } once the response has been read. */
+export function keepAliveSender () {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  const send = (baseUrl, { method = 'GET', path, headers = {}, body }) => new Promise((resolve, reject) => {
+    const req = http.request(new URL(path, baseUrl), { method, agent, headers: { ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) } }, res => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', chunk => { text += chunk })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+  return { send, close: () => agent.destroy() }
+}

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { MockContext } from '../context.js'
-import { batchRecord, isoMicro, listRecord } from '../a2p/service.js'
+import { batchRecord, consentView, isoMicro, listRecord } from '../a2p/service.js'
 import { batchView, completedAt, messageState, outboundView, type A2PBatch, type A2PStatus, type Rejection } from '../a2p/store.js'
 import { ANY_NUMBER, OPT_SOURCES, type OptSource, type OptStatus } from '../a2p/consent.js'
 import { routeSchema } from '../openapi.js'
@@ -122,16 +122,8 @@ export function batchDetail (ctx: MockContext, id: string, limit = 1000): (MockA
 }
 
 export function consentRecords (ctx: MockContext): MockConsentRecord[] {
-  return ctx.consents.all().map(r => ({
-    accountId: r.accountId,
-    from: r.from,
-    to: r.to,
-    optStatus: r.optStatus,
-    source: r.source,
-    ...(r.coverage !== undefined ? { coverage: r.coverage } : {}),
-    ...(r.campaignType !== undefined ? { campaignType: r.campaignType } : {}),
-    lastModifiedTime: isoMicro(r.lastModifiedTime)
-  }))
+  // The v2 record, with whose it is.
+  return ctx.consents.all().map(r => ({ accountId: r.accountId, ...consentView(r) }) as MockConsentRecord)
 }
 
 export async function a2pControlRoutes (app: FastifyInstance, { ctx }: { ctx: MockContext }): Promise<void> {
