@@ -25,6 +25,7 @@ import { dialectOf, unsupportedMediaType } from './error-handler.js'
 import { packageFile } from './paths.js'
 import { createRequire } from 'node:module'
 import { prebuiltParse } from './prebuilt.js'
+import { loadAjv } from './ajv.js'
 
 
 /** Where the document is, from `src/` and from `dist/` alike. */
@@ -217,18 +218,6 @@ export function createAjv (options: AjvOptions = {}): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: false, useDefaults: false, removeAdditional: false, ...options })
   addFormats(ajv)
   return ajv
-}
-
-/**
- * Ajv and ajv-formats, loaded when a schema is first compiled (both are CommonJS, so `require`
- * loads them synchronously): a start that validates no request yet does not load them at all.
- */
-export function loadAjv (): { Ajv: typeof import('ajv').Ajv, addFormats: (ajv: Ajv) => Ajv } {
-  const require = createRequire(import.meta.url)
-  const { Ajv } = require('ajv') as typeof import('ajv')
-  // ajv-formats' CommonJS module exports the function as `default` (and as the module itself).
-  const formats = require('ajv-formats') as { default?: (ajv: Ajv) => Ajv } & ((ajv: Ajv) => Ajv)
-  return { Ajv, addFormats: formats.default ?? formats }
 }
 
 /** The part of an operation's request a schema describes, as fastify names it. */

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { Options as AjvOptions, ValidateFunction } from 'ajv'
 import { packageFile } from '../paths.js'
-import { loadAjv } from '../openapi.js'
+import { loadAjv } from '../ajv.js'
 
 /** The schema's text, as shipped. */
 export const scenarioSchemaText = readFileSync(packageFile('scenarios/scenario.schema.json'), 'utf8')

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
 import { parse } from 'yaml'
-import { loadAjv } from '../../src/openapi.js'
+import { loadAjv } from '../../src/ajv.js'
 import { packageFile } from '../../src/paths.js'
 import { prebuiltParse } from '../../src/prebuilt.js'
 import { RULE_REF, SCENARIO_AJV_OPTIONS, scenarioSchema, scenarioValidators } from '../../src/scenario/validators.js'
