@@ -69,11 +69,12 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
   })
 
   installFeedHook(app, ctx)
-  await app.register(eventControlRoutes, { ctx })
-  await app.register(dashboardRoutes, { ctx })
-  await app.register(oauthDebuggerRoutes, { ctx })
-  await app.register(a2pControlRoutes, { ctx })
-  await app.register(uiRoutes)
+  // In this plugin's scope (its parsers and error handler), without a scope of their own.
+  await eventControlRoutes(app, { ctx })
+  await dashboardRoutes(app, { ctx })
+  await oauthDebuggerRoutes(app, { ctx })
+  await a2pControlRoutes(app, { ctx })
+  await uiRoutes(app)
 
   app.get('/__mock/health', { schema: routeSchema('mockHealth') }, async () => ({ status: 'ok', scenario: ctx.world.name, now: toIso(ctx.now()) }))
 

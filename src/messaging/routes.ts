@@ -65,7 +65,7 @@ export async function messagingRoutes (app: FastifyInstance, { ctx }: { ctx: Moc
     }
   })
 
-  await app.register(phoneNumberRoutes, { ctx })
+  await phoneNumberRoutes(app, { ctx })
 
   app.post<{ Params: ExtParams }>(`${EXT}/sms`, { schema: routeSchema('createSMSMessage'), config: { operationId: 'createSMSMessage', dialect: 'api' } }, async (request, reply) => {
     const session = authenticate(ctx, request)
