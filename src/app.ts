@@ -3,9 +3,10 @@
  * Every route plugin is registered here, in order, so this file reads as a map of the server.
  */
 import { randomUUID } from 'node:crypto'
+import { createRequire } from 'node:module'
 import { installCors } from './api/cors.js'
 import formbody from '@fastify/formbody'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { extensionRoutes } from './api/extension.js'
 import type { MockContext } from './context.js'
 import { clientErrorHandler } from './client-error.js'
@@ -41,7 +42,7 @@ export interface AppOptions {
 }
 
 export async function buildApp (ctx: MockContext, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, trustProxy: true, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024, clientErrorHandler })
+  const app = Fastify({ logger: false, trustProxy: true, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024, clientErrorHandler, schemaController: { compilersFactory: LAZY_COMPILERS } })
   installErrorHandling(app, ctx)
   // Before CORS: a control request from another origin is refused before any CORS header is made.
   installControlAccess(app, ctx, { ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}) })
@@ -92,6 +93,18 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   })
   return app
 }
+
+/**
+ * fastify's own validator and serializer factories, loaded if fastify ever asks for one. It builds
+ * both when an app is made, which loads Ajv, ajv-formats and fast-json-stringify (about 110
+ * modules); the mock validates with its own compiler (`installRequestValidation`, which loads Ajv
+ * when a route is first validated) and declares no response schemas, so neither is asked for.
+ */
+const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'))
+const LAZY_COMPILERS = {
+  buildValidator: (...args: unknown[]) => (fromFastify('@fastify/ajv-compiler') as () => (...a: unknown[]) => unknown)()(...args),
+  buildSerializer: (...args: unknown[]) => (fromFastify('@fastify/fast-json-stringify-compiler') as () => (...a: unknown[]) => unknown)()(...args)
+} as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>
 
 /**
  * A plugin with fastify's display name: without one, fastify looks for the plugin among the
