@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { buildApp } from '../dist/app.js'
 import { MockContext } from '../dist/context.js'
-import { resolveScenario } from '../dist/index.js'
+import { loadScenarioFile } from '../dist/scenario/load.js'
 import { basic, FORM, form } from './lib/http.js'
 import { A2P_PATH, BATCH_APP, BATCHES_PATH, batchBody, SCENARIO } from './lib/a2p.js'
 
@@ -47,7 +47,7 @@ async function reading () {
 }
 
 async function mockDay () {
-  const ctx = await MockContext.create(resolveScenario(SCENARIO))
+  const ctx = await MockContext.create(loadScenarioFile(SCENARIO))
   const app = await buildApp(ctx)
   await app.ready()
   const login = async () => {

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { buildApp } from '../dist/app.js'
 import { MockContext } from '../dist/context.js'
-import { resolveScenario } from '../dist/index.js'
+import { loadScenarioFile } from '../dist/scenario/load.js'
 
 const { values } = parseArgs({ options: { issuances: { type: 'string', default: '1000000' }, every: { type: 'string', default: '100000' }, json: { type: 'boolean', default: false } } })
 const TOTAL = Number(values.issuances)
@@ -36,7 +36,7 @@ if (typeof globalThis.gc !== 'function') {
 }
 const log = values.json ? () => {} : line => process.stderr.write(line + '\n')
 
-const ctx = await MockContext.create(resolveScenario(SCENARIO))
+const ctx = await MockContext.create(loadScenarioFile(SCENARIO))
 const app = await buildApp(ctx)
 await app.ready()
 const JWTS = USERS.map((_, i) => ctx.credentials.get(`u${i + 1}-jwt`).jwt)

@@ -20,6 +20,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import Fastify from 'fastify'
+import { buildApp } from '../dist/app.js'
+import { MockContext } from '../dist/context.js'
 import { registeredRoutes } from '../dist/openapi.js'
 import { resolveScenario, startMockServer } from '../dist/index.js'
 import { keepAliveSender } from './lib/http.js'
@@ -55,8 +57,13 @@ async function bareWithRoutes (routes) {
 export async function measureWarmStart ({ rounds = 15 } = {}) {
   // The first start of the process (module loading, the document's parse) is not what is measured.
   const first = await startMockServer({ port: 0 })
-  const routes = registeredRoutes(first.app).map(r => ({ method: r.method, url: r.url }))
   await first.close()
+  // The route table from tsc's single modules (dist/index.js is a bundle with its own copies of
+  // them, so its app is not in dist/openapi.js's registry).
+  const listed = await buildApp(await MockContext.create(resolveScenario(undefined), {}), {})
+  const routes = registeredRoutes(listed).map(r => ({ method: r.method, url: r.url }))
+  await listed.close()
+  if (routes.length === 0) throw new Error('no routes listed for the bare server')
   const mock = []
   const bare = []
   for (let i = 0; i < rounds + 1; i++) {
