@@ -20,7 +20,7 @@ const [targetName = 'password', secondsText = '10'] = positionals
 const dir = join(values.dir, `${targetName}-${Date.now()}`)
 mkdirSync(dir, { recursive: true })
 
-const server = await startServer(['--cpu-prof', '--cpu-prof-dir', dir, 'dist/cli.js', '--port', '0', '--quiet'])
+const server = await startServer(['--cpu-prof', '--cpu-prof-dir', dir, 'dist/cli.js', '--port', '0'])
 try {
   if (targetName === 'startup') {
     const res = await request(server.url, passwordLogin())

@@ -135,7 +135,7 @@ function startupTable (s) {
     '',
     '| process | median ms | range ms | × baseline | target |',
     '| --- | ---: | ---: | ---: | --- |',
-    row('CLI `node dist/cli.js --port 0 --quiet`', s.cli, true),
+    row('CLI `node dist/cli.js --port 0` (request log on)', s.cli, true),
     row('CLI, first start (empty cache: the OpenAPI YAML is parsed)', s.cliCold, true),
     row('`startMockServer()` in a fresh `node`', s.api, true),
     row('baseline: minimal fastify server', s.baseline),

@@ -1,7 +1,7 @@
 /**
  * Start-up: from spawn() to the first successful (200) token response, in fresh processes.
  *
- *  - cli:      `node dist/cli.js --port 0 --quiet` (default scenario), then a password-grant login
+ *  - cli:      `node dist/cli.js --port 0` (default scenario, request log on, as users run it), then a password-grant login
  *  - cliCold:  the same with an empty TMPDIR, so without the cached parse of the OpenAPI document
  *  - api:      a fresh `node` that imports dist/index.js and calls startMockServer(), then the same login
  *  - baseline: the minimal fastify server of bench/servers/baseline.js, then the same request
@@ -19,10 +19,10 @@ import { ROOT, startServer, stopServer } from './lib/process.js'
 
 const KINDS = {
   // After the first token, the first dashboard page (its HTML and script): what opening it costs.
-  cli: { args: ['dist/cli.js', '--port', '0', '--quiet'], dashboard: true },
+  cli: { args: ['dist/cli.js', '--port', '0'], dashboard: true },
   // The same, with an empty temp directory: no cached parse of the OpenAPI document (the first
   // start on a machine, or after the document changed).
-  cliCold: { args: ['dist/cli.js', '--port', '0', '--quiet'], coldCache: true },
+  cliCold: { args: ['dist/cli.js', '--port', '0'], coldCache: true },
   api: { args: ['bench/servers/start-api.js'] },
   baseline: { args: ['bench/servers/baseline.js'] }
 }

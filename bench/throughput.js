@@ -162,7 +162,7 @@ export async function runTarget ({ server, refresh, prepare }, { seconds, connec
 export async function measureThroughput ({ duration = 5, connections = 10, rounds = 3, warmup = 2, log = () => {} } = {}) {
   const baseline = await startServer(['bench/servers/baseline.js'])
   const shape = await startServer(['bench/servers/shape.js'])
-  const mock = await startServer(['dist/cli.js', '--port', '0', '--quiet'])
+  const mock = await startServer(['dist/cli.js', '--port', '0'])
   try {
     const { targets, smsUnavailable } = await makeTargets(mock, baseline, shape)
     const run = (name, seconds) => runTarget(targets[name], { seconds, connections })
