@@ -19,6 +19,7 @@ import { loadScenarioFile, ScenarioError } from './scenario/load.js'
 import { shippedScenarioNames } from './scenario/shipped.js'
 import { isLoopback } from './control/access.js'
 import { lineWriter } from './line-writer.js'
+import { toIso } from './clock.js'
 import { packageFile } from './paths.js'
 
 const USAGE = `Usage:
@@ -158,7 +159,7 @@ async function main (argv: string[]): Promise<number> {
       ...(maxText !== undefined ? { maxScenarioBytes: Number(maxText) } : {}),
       ...(controlToken !== undefined ? { controlToken } : {}),
       ...(allowedHosts !== undefined ? { allowedHosts } : {}),
-      ...(values.quiet ? {} : { log: (line: string) => requestLog.line(`${new Date().toISOString()} ${line}\n`) })
+      ...(values.quiet ? {} : { log: (line: string) => requestLog.line(`${toIso(Date.now())} ${line}\n`) })
     })
   } catch (error) {
     throw listenError(error as NodeJS.ErrnoException, host ?? '127.0.0.1', port) ?? error
