@@ -14,6 +14,21 @@ export const textHash = (text: string): string => createHash('sha256').update(te
 /** Where the build writes what it parsed from `text`. */
 export const prebuiltFile = (text: string): URL => packageFile(`dist/prebuilt/${textHash(text)}.json`)
 
+/** Where the build records that what it parsed from `text` passed the scenario schema. */
+export const prebuiltCheckFile = (text: string): URL => packageFile(`dist/prebuilt/${textHash(text)}.checked`)
+
+/**
+ * Whether the build found what `text` parses to valid under the scenario schema whose text hashes
+ * to `schemaHash` (the schema the package has now: an edited schema checks everything again).
+ */
+export function prebuiltValid (text: string, schemaHash: string): boolean {
+  try {
+    return readFileSync(prebuiltCheckFile(text), 'utf8') === schemaHash
+  } catch {
+    return false
+  }
+}
+
 /** What `text` parses to, if the build parsed exactly this text (a fresh object every time). */
 export function prebuiltParse (text: string): unknown {
   try {

@@ -11,10 +11,10 @@ import { didYouMean } from '../suggest.js'
 import { resolveScenarioRef, shippedScenarioNames, shippedScenarioPath } from './shipped.js'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { createRequire } from 'node:module'
-import { prebuiltParse } from '../prebuilt.js'
+import { prebuiltParse, prebuiltValid } from '../prebuilt.js'
 import type { Scenario } from './types.js'
 import { checkWorldRules } from './rules.js'
-import { scenarioValidators } from './validators.js'
+import { scenarioSchemaHash, scenarioValidators } from './validators.js'
 
 export { scenarioSchema } from './validators.js'
 
@@ -129,6 +129,11 @@ export const ruleValidator = Object.assign(
 export function checkScenario (data: unknown, source = 'scenario'): Scenario {
   const validate = scenarioValidators().scenario as ValidateFunction<Scenario>
   if (!validate(data)) throw new ScenarioError(source, schemaProblems(validate.errors, data))
+  return checkWorld(data, source)
+}
+
+/** The checks beyond the schema (references between the world's parts); throws {@link ScenarioError}. */
+function checkWorld (data: Scenario, source: string): Scenario {
   const problems = checkWorldRules(data)
   if (problems.length > 0) throw new ScenarioError(source, problems)
   return data
@@ -212,8 +217,10 @@ function parseAndCheck (text: string, source: string, bytes: number): Scenario {
 
 function parseYaml (text: string, source: string): Scenario {
   // A shipped scenario, parsed by the build: checked as any other, without the YAML parser.
+  // The build also ran the schema check on it: its verdict holds for this text under this schema
+  // (the check changes nothing: no defaults, no coercion), so only the world's own checks run.
   const built = prebuiltParse(text)
-  if (built !== undefined) return checkScenario(built, source)
+  if (built !== undefined) return prebuiltValid(text, scenarioSchemaHash()) ? checkWorld(built as Scenario, source) : checkScenario(built, source)
   // The YAML parser is loaded when a YAML document is first parsed (CommonJS: synchronously).
   const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml')
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })

@@ -33,6 +33,10 @@ export const RULE_REF = `${String(scenarioSchema.$id)}#/definitions/rule`
 
 export const schemaHash = (text: string): string => createHash('sha256').update(text).digest('hex')
 
+let hashOfSchema: string | undefined
+/** The hash of the scenario schema the package has now. */
+export const scenarioSchemaHash = (): string => (hashOfSchema ??= schemaHash(scenarioSchemaText))
+
 /** Where the build writes the compiled validators. */
 export const GENERATED_VALIDATORS = packageFile('dist/scenario-validators.cjs')
 
@@ -48,7 +52,7 @@ let validators: Validators | undefined
 export function scenarioValidators (): Validators {
   if (validators !== undefined) return validators
   if ((scenarioSchema.definitions as Record<string, unknown> | undefined)?.rule === undefined) throw new Error('scenario.schema.json has no definitions/rule')
-  const hash = schemaHash(scenarioSchemaText)
+  const hash = scenarioSchemaHash()
   try {
     const generated = createRequire(import.meta.url)(fileURLToPath(GENERATED_VALIDATORS)) as { schemaHash?: string, scenario?: ValidateFunction, rule?: ValidateFunction }
     if (generated.schemaHash === hash && generated.scenario !== undefined && generated.rule !== undefined) {

@@ -1,7 +1,8 @@
 /**
  * What a start costs: in a fresh process, `startMockServer()` and a first login load none of the
  * modules the mock defers (Ajv and its formats, fastify's default validator and serializer
- * compilers, fast-json-stringify, the YAML parser, the WebSocket server), and each of them is
+ * compilers, fast-json-stringify, the YAML parser, the WebSocket server, the scenario schema's
+ * validators for a shipped scenario the build checked), and each of them is
  * loaded once the feature that needs it is used, so the check below can tell.
  */
 import { execFile } from 'node:child_process'
@@ -19,7 +20,9 @@ const DEFERRED = {
   '@fastify/ajv-compiler': /node_modules\/@fastify\/ajv-compiler\/index\.js$/,
   'fast-json-stringify': /node_modules\/fast-json-stringify\/index\.js$/,
   yaml: /node_modules\/yaml\/dist\/index\.js$/,
-  ws: /node_modules\/ws\/index\.js$/
+  ws: /node_modules\/ws\/index\.js$/,
+  // The scenario schema's precompiled validators: a shipped scenario was checked by the build.
+  'scenario validators': /dist\/scenario-validators\.cjs$/
 }
 
 const SCRIPT = `
@@ -53,6 +56,7 @@ t.test('a start loads none of the deferred modules, and using a feature loads it
   t.equal(result.yaml, 200, 'the YAML scenario is loaded')
   t.ok(result.afterUse.includes('ajv'), 'a validated body loads Ajv')
   t.ok(result.afterUse.includes('yaml'), 'a YAML scenario loads the parser')
+  t.ok(result.afterUse.includes('scenario validators'), 'and an edited one is checked against the schema')
   t.notOk(result.afterUse.includes('@fastify/ajv-compiler'), 'fastify\'s own validator compiler is never needed')
   t.notOk(result.afterUse.includes('fast-json-stringify'), 'nor its serializer compiler')
 })

@@ -9,8 +9,9 @@ import t from 'tap'
 import { parse } from 'yaml'
 import { loadAjv } from '../../src/ajv.js'
 import { packageFile } from '../../src/paths.js'
-import { prebuiltParse } from '../../src/prebuilt.js'
-import { RULE_REF, SCENARIO_AJV_OPTIONS, scenarioSchema, scenarioValidators } from '../../src/scenario/validators.js'
+import { prebuiltParse, prebuiltValid } from '../../src/prebuilt.js'
+import { parseScenario } from '../../src/scenario/load.js'
+import { RULE_REF, SCENARIO_AJV_OPTIONS, scenarioSchema, scenarioSchemaHash, scenarioSchemaText, scenarioValidators, schemaHash } from '../../src/scenario/validators.js'
 import { defaultScenario } from '../helper.js'
 
 t.test('the precompiled validators are used, and judge as the run-time compiled ones do', async t => {
@@ -57,4 +58,25 @@ t.test('the pre-parsed documents are what the YAML parser gives, for exactly the
   const one = prebuiltParse(texts[1]!) as Record<string, unknown>
   one.name = 'changed'
   t.not((prebuiltParse(texts[1]!) as Record<string, unknown>).name, 'changed', 'a fresh object every time')
+})
+
+t.test('the build\'s schema verdicts: one per shipped scenario, true, and trusted only under the schema they were made with', async t => {
+  const names = readdirSync(new URL(packageFile('scenarios/'))).filter(f => f.endsWith('.yaml'))
+  t.ok(names.length >= 11)
+  const validate = scenarioValidators().scenario
+  for (const name of names) {
+    const text = readFileSync(packageFile(`scenarios/${name}`), 'utf8')
+    t.equal(prebuiltValid(text, scenarioSchemaHash()), true, `${name}: the build found it valid under this schema`)
+    t.equal(validate(parse(text)), true, `${name}: and it is`)
+    t.equal(prebuiltValid(text, schemaHash(`${scenarioSchemaText} `)), false, `${name}: not under any other schema`)
+    t.equal(prebuiltValid(`${text}\n# edited`, scenarioSchemaHash()), false, `${name}: nor for an edited text`)
+  }
+})
+
+t.test('an edited shipped scenario is checked against the schema again', async t => {
+  const text = readFileSync(packageFile('scenarios/default.yaml'), 'utf8')
+  t.equal(parseScenario(text, 'default').name, 'default', 'the shipped text loads')
+  const edited = text.replace(/^name: default$/m, 'name: 42')
+  t.not(edited, text)
+  t.throws(() => parseScenario(edited, 'edited'), { name: 'ScenarioError', message: /name/ }, 'its schema problem is found')
 })
