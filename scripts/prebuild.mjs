@@ -17,7 +17,8 @@ import standaloneCode from 'ajv/dist/standalone/index.js'
 import { parse } from 'yaml'
 import { loadAjv } from '../dist/ajv.js'
 import { packageFile } from '../dist/paths.js'
-import { prebuiltCheckFile, prebuiltFile } from '../dist/prebuilt.js'
+import { allRouteSchemas, documentText } from '../dist/openapi.js'
+import { prebuiltCheckFile, prebuiltFile, prebuiltRoutesFile } from '../dist/prebuilt.js'
 import { GENERATED_VALIDATORS, RULE_REF, SCENARIO_AJV_OPTIONS, scenarioSchema, scenarioSchemaText, schemaHash } from '../dist/scenario/validators.js'
 
 // --- The scenario validators ---------------------------------------------------------------------
@@ -46,4 +47,9 @@ for (const text of texts) {
     writeFileSync(fileURLToPath(prebuiltCheckFile(text)), schemaHash(scenarioSchemaText))
   }
 }
-console.log(`wrote ${validatorsFile} and ${written} parsed documents in dist/prebuilt/`)
+// --- Every operation's route schema, made from the document ----------------------------------------
+const routes = allRouteSchemas()
+if (isDeepStrictEqual(JSON.parse(JSON.stringify(routes)), routes)) writeFileSync(fileURLToPath(prebuiltRoutesFile(documentText)), JSON.stringify(routes))
+else throw new Error('the route schemas do not survive JSON: they cannot be prebuilt')
+
+console.log(`wrote ${validatorsFile}, ${written} parsed documents and ${Object.keys(routes).length} route schemas in dist/prebuilt/`)

@@ -24,7 +24,7 @@ import type { MockContext } from './context.js'
 import { dialectOf, unsupportedMediaType } from './error-handler.js'
 import { packageFile } from './paths.js'
 import { createRequire } from 'node:module'
-import { prebuiltParse } from './prebuilt.js'
+import { prebuiltParse, prebuiltRouteSchemas } from './prebuilt.js'
 import { loadAjv } from './ajv.js'
 
 
@@ -250,11 +250,28 @@ export function parametersOf (op: DocumentOperation): OpenAPIV3.ParameterObject[
  */
 const routeSchemas = new Map<string, RouteSchema>()
 
-/** The route schema of an operation (the same object every time: validators compiled for it are reused). */
+/** The route schemas the build made from this document (undefined: not looked for yet; null: none). */
+let built: Record<string, unknown> | null | undefined
+
+/**
+ * The route schema of an operation (the same object every time: validators compiled for it are
+ * reused). The build makes every operation's (scripts/prebuild.mjs) for exactly the document the
+ * package has, so a start reads them instead of resolving the document's `$ref`s.
+ */
 export function routeSchema (operationId: string): RouteSchema {
   let schema = routeSchemas.get(operationId)
-  if (schema === undefined) routeSchemas.set(operationId, schema = buildRouteSchema(operationId))
+  if (schema === undefined) {
+    built ??= prebuiltRouteSchemas(documentText) ?? null
+    operationById(operationId)
+    schema = (built?.[operationId] as RouteSchema | undefined) ?? buildRouteSchema(operationId)
+    routeSchemas.set(operationId, schema)
+  }
   return schema
+}
+
+/** Every operation's route schema, as the build writes them. */
+export function allRouteSchemas (): Record<string, RouteSchema> {
+  return Object.fromEntries(documentOperations.map(op => [op.id, buildRouteSchema(op.id)]))
 }
 
 function buildRouteSchema (operationId: string): RouteSchema {

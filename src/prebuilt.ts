@@ -37,3 +37,15 @@ export function prebuiltParse (text: string): unknown {
     return undefined
   }
 }
+
+/** Where the build writes the route schemas it made from the OpenAPI document `text` (src/openapi.ts). */
+export const prebuiltRoutesFile = (text: string): URL => packageFile(`dist/prebuilt/${textHash(text)}.routes.json`)
+
+/** The route schemas the build made from exactly this document text, by operation id. */
+export function prebuiltRouteSchemas (text: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(prebuiltRoutesFile(text), 'utf8')) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+}

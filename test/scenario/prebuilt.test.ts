@@ -9,7 +9,8 @@ import t from 'tap'
 import { parse } from 'yaml'
 import { loadAjv } from '../../src/ajv.js'
 import { packageFile } from '../../src/paths.js'
-import { prebuiltParse, prebuiltValid } from '../../src/prebuilt.js'
+import { allRouteSchemas, documentText, routeSchema } from '../../src/openapi.js'
+import { prebuiltParse, prebuiltRouteSchemas, prebuiltValid } from '../../src/prebuilt.js'
 import { parseScenario } from '../../src/scenario/load.js'
 import { RULE_REF, SCENARIO_AJV_OPTIONS, scenarioSchema, scenarioSchemaHash, scenarioSchemaText, scenarioValidators, schemaHash } from '../../src/scenario/validators.js'
 import { defaultScenario } from '../helper.js'
@@ -79,4 +80,12 @@ t.test('an edited shipped scenario is checked against the schema again', async t
   const edited = text.replace(/^name: default$/m, 'name: 42')
   t.not(edited, text)
   t.throws(() => parseScenario(edited, 'edited'), { name: 'ScenarioError', message: /name/ }, 'its schema problem is found')
+})
+
+t.test('the prebuilt route schemas are what the document gives, for exactly its text', async t => {
+  const made = allRouteSchemas()
+  t.ok(Object.keys(made).length >= 80, 'every operation')
+  t.same(prebuiltRouteSchemas(documentText), made, 'the build wrote what the document gives now')
+  for (const id of Object.keys(made)) t.same(routeSchema(id), made[id], `${id}: the route uses it`)
+  t.equal(prebuiltRouteSchemas(`${documentText}\n# edited`), undefined, 'an edited document has none: its schemas are made from it')
 })
