@@ -162,25 +162,30 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/
  */
 function verifiedPayload (assertion: string, header: Record<string, unknown>, key: SigningKey): Uint8Array | undefined {
   if (key.fast === undefined || Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) return undefined
-  // A string this key verified before: the same bytes verify the same way (an RSA verification is
-  // most of a JWT login's cost). Only the signature check is remembered; every claim is checked
-  // again at every login (expiry, revocation, the credential's apps).
-  let verified = verifiedByKey.get(key.fast.publicKey)
-  if (verified === undefined) verifiedByKey.set(key.fast.publicKey, verified = new Map())
-  const known = verified.get(assertion)
-  if (known !== undefined) return new Uint8Array(known)
-  const payload = checkSignature(assertion, key.fast.publicKey)
-  if (payload !== undefined) {
-    if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value as string)
-    verified.set(assertion, payload)
-    return new Uint8Array(payload)
-  }
-  return undefined
+  return checkSignature(assertion, key.fast.publicKey)
 }
 
-/** Assertions each key has verified, oldest first, at most {@link VERIFIED_LIMIT} per key. */
-const verifiedByKey = new WeakMap<KeyObject, Map<string, Uint8Array>>()
+/**
+ * The claims of the assertions each key verified, by assertion string, oldest first, at most
+ * {@link VERIFIED_LIMIT} per key: the same string verifies the same way and decodes to the same
+ * claims, so a login with it skips the RSA verification (most of a JWT login's cost) and the
+ * decoding. Only that is remembered: every claim is checked again at every login (audience,
+ * expiry, revocation, the credential's apps). Only RS256 assertions verified here are kept.
+ */
+const verifiedByKey = new WeakMap<KeyObject, Map<string, Readonly<Partial<CredentialClaims>>>>()
 const VERIFIED_LIMIT = 1000
+
+function rememberedClaims (assertion: string, key: SigningKey): Readonly<Partial<CredentialClaims>> | undefined {
+  return key.fast !== undefined ? verifiedByKey.get(key.fast.publicKey)?.get(assertion) : undefined
+}
+
+function remember (assertion: string, key: SigningKey, claims: Partial<CredentialClaims>): void {
+  if (key.fast === undefined) return
+  let verified = verifiedByKey.get(key.fast.publicKey)
+  if (verified === undefined) verifiedByKey.set(key.fast.publicKey, verified = new Map())
+  if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value as string)
+  verified.set(assertion, Object.freeze(claims))
+}
 
 function checkSignature (assertion: string, publicKey: KeyObject): Uint8Array | undefined {
   const parts = assertion.split('.')
@@ -223,6 +228,12 @@ export async function verifyAssertion (
   now: number,
   byJti: ReadonlyMap<string, JwtCredential>
 ): Promise<VerifiedAssertion> {
+  const claims = rememberedClaims(assertion, key) ?? await verifiedClaims(assertion, key)
+  return checkClaims(claims, app, world, now, byJti)
+}
+
+/** The claims of an assertion whose header and signature check out; throws RingCentral's errors. */
+async function verifiedClaims (assertion: string, key: SigningKey): Promise<Partial<CredentialClaims>> {
   let header
   try {
     header = protectedHeaderOf(assertion) ?? (await jose()).decodeProtectedHeader(assertion)
@@ -234,15 +245,21 @@ export async function verifyAssertion (
 
   let claims: Partial<CredentialClaims>
   try {
-    const payload = verifiedPayload(assertion, header, key) ?? (await (await jose()).compactVerify(assertion, key.publicKey, { algorithms: ['RS256'] })).payload
+    const fast = verifiedPayload(assertion, header, key)
+    const payload = fast ?? (await (await jose()).compactVerify(assertion, key.publicKey, { algorithms: ['RS256'] })).payload
     claims = JSON.parse(new TextDecoder().decode(payload)) as Partial<CredentialClaims>
+    if (fast !== undefined && claims !== null && typeof claims === 'object' && !Array.isArray(claims)) remember(assertion, key, claims)
   } catch (error) {
     if (error instanceof (await jose()).errors.JWSSignatureVerificationFailed) {
       throw invalid('Invalid JWT: the signature does not verify with this server\'s signing key (the credential was issued by another server or scenario key)')
     }
     throw invalid('Invalid JWT: the assertion cannot be parsed')
   }
+  return claims
+}
 
+/** The claims against the world: audience, expiry, the credential, its revocation and apps. */
+function checkClaims (claims: Readonly<Partial<CredentialClaims>>, app: App, world: World, now: number, byJti: ReadonlyMap<string, JwtCredential>): VerifiedAssertion {
   const expectedAud = tokenUrl(world.environment)
   if (claims.aud !== expectedAud) {
     const other = (Object.keys(PLATFORM_URL) as Environment[]).find(env => tokenUrl(env) === claims.aud)

@@ -1,6 +1,6 @@
 import { CompactSign, generateKeyPair } from 'jose'
 import t from 'tap'
-import { build, defaultScenario, JWT_GRANT } from '../helper.js'
+import { build, defaultScenario, JWT_GRANT, START } from '../helper.js'
 import { MockContext } from '../../src/context.js'
 import { checkScenario } from '../../src/scenario/load.js'
 
@@ -122,4 +122,18 @@ t.test('a credential that logged in before is still checked in full: revoked, or
   t.equal((await h.app.inject({ method: 'DELETE', url: '/__mock/jwt/ada-jwt' })).statusCode, 204)
   const revoked = await h.token({ grant_type: JWT_GRANT, assertion: jwt })
   t.same(revoked.json(), invalidGrant('Invalid JWT: the JWT credential "ada-jwt" has been revoked'), 'revoked after it was used: refused')
+})
+
+t.test('a remembered assertion is checked again at every login: its expiry as the clock moves, and the app', async t => {
+  const h = await build(t)
+  const expiresAt = new Date(Date.parse(START) + 3600_000).toISOString()
+  const made = await h.app.inject({ method: 'POST', url: '/__mock/jwt', payload: { extensionId: '100200301', id: 'short-lived', expiresAt, apps: ['jwt-app'] } })
+  t.equal(made.statusCode, 201, made.body)
+  const jwt = h.jwt('short-lived')
+  for (let i = 0; i < 2; i++) t.equal((await h.token({ grant_type: JWT_GRANT, assertion: jwt })).statusCode, 200, `login ${i + 1} (the second from what the first verified)`)
+  const otherApp = await h.token({ grant_type: JWT_GRANT, assertion: jwt }, { id: 'dual-app', secret: 'dual-app-secret' })
+  t.same(otherApp.json(), invalidGrant('Invalid JWT: the JWT credential "short-lived" is not authorized for application dual-app'), 'not for another app')
+  h.advance(3600)
+  const expired = await h.token({ grant_type: JWT_GRANT, assertion: jwt })
+  t.same(expired.json(), invalidGrant(`Invalid JWT: the credential expired at ${expiresAt}`), 'expired once the clock passes its expiry')
 })
