@@ -325,6 +325,17 @@ export function historyAt (message: StoredMessage, now: number): StatusChange[] 
  * the reply to it (own = to) are in the same conversation.
  */
 export function conversationIdOf (accountId: string, own: string, others: readonly string[]): string {
-  const digest = createHash('sha256').update([accountId, own, ...[...others].sort()].join('\n')).digest()
-  return (1000000000000000000n + digest.readBigUInt64BE(0) % 8000000000000000000n).toString()
+  const key = others.length === 1 ? `${accountId}\n${own}\n${others[0] as string}` : [accountId, own, ...[...others].sort()].join('\n')
+  let id = conversationIds.get(key)
+  if (id === undefined) {
+    const digest = createHash('sha256').update(key).digest()
+    id = (1000000000000000000n + digest.readBigUInt64BE(0) % 8000000000000000000n).toString()
+    // The same few conversations over and over (a hash and a bigint each): remembered, a bounded few.
+    if (conversationIds.size >= CONVERSATION_IDS) conversationIds.clear()
+    conversationIds.set(key, id)
+  }
+  return id
 }
+
+const conversationIds = new Map<string, string>()
+const CONVERSATION_IDS = 4096
