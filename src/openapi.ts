@@ -322,8 +322,16 @@ function copy (data: unknown): unknown {
  */
 export function validatorCompiler (): FastifySchemaCompiler<unknown> {
   return ({ schema }) => {
+    let strict: ValidateFunction | null | undefined
     let validate: ValidateFunction | undefined
     const check = Object.assign((data: unknown): boolean => {
+      // Most requests are valid as they came: checked without coercion they need no copy (a JSON
+      // round trip of the body). Only what fails that is checked, on a copy, with coercion.
+      strict ??= strictly(schema as object)
+      if (strict !== null && strict(data)) {
+        check.errors = null
+        return true
+      }
       validate ??= compiled(schema as object)
       const ok = validate(copy(data))
       check.errors = validate.errors ?? null
@@ -331,6 +339,35 @@ export function validatorCompiler (): FastifySchemaCompiler<unknown> {
     }, { errors: null as ValidateFunction['errors'] | null })
     return check
   }
+}
+
+/**
+ * Keywords under which a subschema may fail while the whole passes: under them coercion could
+ * change a verdict (a `oneOf` branch that matches only once coerced), so a schema that has any is
+ * always checked with coercion. Without them, data valid as it came is valid once coerced, and
+ * coercion changes nothing in it (it only converts values whose type does not match).
+ */
+const BRANCHING = new Set(['oneOf', 'anyOf', 'not', 'if', 'then', 'else', 'contains', 'dependentSchemas', 'patternProperties', 'propertyNames', 'additionalItems', 'unevaluatedItems', 'unevaluatedProperties', 'discriminator'])
+
+function branches (node: unknown, depth = 0): boolean {
+  if (node === null || typeof node !== 'object' || depth > 64) return depth > 64
+  if (Array.isArray(node)) return node.some(item => branches(item, depth + 1))
+  for (const [key, value] of Object.entries(node)) {
+    if (BRANCHING.has(key) || branches(value, depth + 1)) return true
+  }
+  return false
+}
+
+let strictAjv: Ajv | undefined
+const strictSchemas = new WeakMap<object, ValidateFunction | null>()
+/** The schema's validator without coercion, or null where only the coercing one may judge. */
+function strictly (schema: object): ValidateFunction | null {
+  let validate = strictSchemas.get(schema)
+  if (validate === undefined) {
+    validate = branches(schema) ? null : (strictAjv ??= createAjv({ validateSchema: false })).compile(schema)
+    strictSchemas.set(schema, validate)
+  }
+  return validate
 }
 
 /**
