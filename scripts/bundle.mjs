@@ -7,8 +7,9 @@
  *
  * Only the mock's own code is bundled: every package stays an import of `node_modules` (a user's
  * `npm update` still reaches fastify, jose or ws). Source maps point at `src/` and carry it, so
- * `node --enable-source-maps` shows TypeScript positions; names are kept, so stack traces read as
- * the sources do. tsc's other modules and every `.d.ts` stay in `dist/` (the typings, and the
+ * `node --enable-source-maps` shows TypeScript positions. Names are not forced (esbuild's
+ * `keepNames` wraps every function made at run time in a call that sets its name: a few µs on a
+ * request that makes closures); a top-level name two modules share gets a digit in a stack trace. tsc's other modules and every `.d.ts` stay in `dist/` (the typings, and the
  * build scripts and benchmarks that load single modules).
  *
  *   node scripts/bundle.mjs       (run by `npm run build`, after tsc)
@@ -34,7 +35,6 @@ await esbuild.build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  keepNames: true,
   sourcemap: 'linked',
   sourcesContent: true,
   tsconfig: 'tsconfig.json',
