@@ -10,6 +10,7 @@
  * request, a measurable part of a login's cost: docs/performance.md).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { isControl } from '../control/access.js'
 
 export const EXPOSED_HEADERS = ['RCRequestId', 'WWW-Authenticate', 'Retry-After', 'X-Rate-Limit-Group', 'X-Rate-Limit-Limit', 'X-Rate-Limit-Remaining', 'X-Rate-Limit-Window', 'X-Mock-Rule']
 export const CORS_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']
@@ -42,7 +43,9 @@ function vary (reply: FastifyReply, name: string): void {
 
 export function installCors (app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {
-    if ((request.routeOptions.config as { cors?: unknown } | undefined)?.cors === false) {
+    // The control API answers no CORS: not on its routes, and not on a preflight or a 404 for one
+    // of its paths (which reach the catch-all OPTIONS route below or the not-found handler).
+    if ((request.routeOptions.config as { cors?: unknown } | undefined)?.cors === false || isControl(request.url)) {
       done()
       return
     }

@@ -74,7 +74,8 @@ function tokenOf (request: FastifyRequest): string | undefined {
 const isDashboardPage = (method: string, url: string): boolean =>
   (method === 'GET' || method === 'HEAD') && (url === '/__mock/ui' || url.startsWith('/__mock/ui/') || url.startsWith('/__mock/ui?'))
 
-const isControl = (url: string): boolean => url === '/__mock' || url.startsWith('/__mock/') || url.startsWith('/__mock?')
+/** Whether a request URL is the control API's (`/__mock`, `/__mock/...`, `/__mock?...`). */
+export const isControl = (url: string): boolean => url === '/__mock' || url.startsWith('/__mock/') || url.startsWith('/__mock?')
 
 export function installControlAccess (app: FastifyInstance, ctx: MockContext, options: ControlAccessOptions): void {
   const list = (options.allowedHosts ?? []).map(h => h.trim().toLowerCase()).filter(Boolean)
