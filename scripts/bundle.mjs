@@ -9,8 +9,10 @@
  * `npm update` still reaches fastify, jose or ws). Source maps point at `src/` and carry it, so
  * `node --enable-source-maps` shows TypeScript positions. Names are not forced (esbuild's
  * `keepNames` wraps every function made at run time in a call that sets its name: a few µs on a
- * request that makes closures); a top-level name two modules share gets a digit in a stack trace. tsc's other modules and every `.d.ts` stay in `dist/` (the typings, and the
- * build scripts and benchmarks that load single modules).
+ * request that makes closures); a top-level name two modules share gets a digit in a stack trace.
+ * tsc's other modules and every `.d.ts` stay in `dist/` (the typings, and the build scripts and
+ * benchmarks that load single modules); the package leaves those modules out (`dist/.npmignore`),
+ * since nothing it runs loads them.
  *
  *   node scripts/bundle.mjs       (run by `npm run build`, after tsc)
  */

@@ -24,7 +24,7 @@ import type { MockContext } from './context.js'
 import { dialectOf, unsupportedMediaType } from './error-handler.js'
 import { packageFile } from './paths.js'
 import { createRequire } from 'node:module'
-import { prebuiltParse, prebuiltRouteSchemas } from './prebuilt.js'
+import { prebuiltFor } from './prebuilt.js'
 import { loadAjv } from './ajv.js'
 
 
@@ -57,8 +57,8 @@ function cacheDirectory (): string | undefined {
  * YAML parse gave; a missing, unreadable or unwritable cache just costs the parse.
  */
 function loadDocument (text: string): OpenAPIV3.Document {
-  // Parsed by the build (dist/prebuilt.json), for exactly this text.
-  const built = prebuiltParse(text)
+  // Parsed by the build (dist/prebuilt/HASH.json), for exactly this text.
+  const built = prebuiltDocument.parsed()
   if (built !== undefined) return built as OpenAPIV3.Document
   const dir = cacheDirectory()
   const file = dir !== undefined ? join(dir, `openapi-${createHash('sha256').update(text).digest('hex').slice(0, 40)}.json`) : undefined
@@ -81,6 +81,9 @@ function loadDocument (text: string): OpenAPIV3.Document {
   }
   return parsed
 }
+
+/** What the build made from this document (src/prebuilt.ts). */
+const prebuiltDocument = prebuiltFor(documentText)
 
 /** The document. Treat it as read-only. */
 export const document: OpenAPIV3.Document = loadDocument(documentText)
@@ -243,11 +246,6 @@ export function parametersOf (op: DocumentOperation): OpenAPIV3.ParameterObject[
   return [...byKey.values()]
 }
 
-/**
- * The fastify schema of an operation's route: `params`, `querystring` and `headers` from its
- * parameters, `body` (per content type) from its request body, `$ref`s resolved; parts marked
- * `x-mock-validate: false` left out. Routes say `schema: routeSchema('<operationId>')`.
- */
 const routeSchemas = new Map<string, RouteSchema>()
 
 /** The route schemas the build made from this document (undefined: not looked for yet; null: none). */
@@ -261,8 +259,8 @@ let built: Record<string, unknown> | null | undefined
 export function routeSchema (operationId: string): RouteSchema {
   let schema = routeSchemas.get(operationId)
   if (schema === undefined) {
-    built ??= prebuiltRouteSchemas(documentText) ?? null
-    operationById(operationId)
+    built ??= prebuiltDocument.routeSchemas() ?? null
+    operationById(operationId) // an unknown operation throws, prebuilt or not
     schema = (built?.[operationId] as RouteSchema | undefined) ?? buildRouteSchema(operationId)
     routeSchemas.set(operationId, schema)
   }
@@ -274,6 +272,11 @@ export function allRouteSchemas (): Record<string, RouteSchema> {
   return Object.fromEntries(documentOperations.map(op => [op.id, buildRouteSchema(op.id)]))
 }
 
+/**
+ * The fastify schema of an operation's route: `params`, `querystring` and `headers` from its
+ * parameters, `body` (per content type) from its request body, `$ref`s resolved; parts marked
+ * `x-mock-validate: false` left out. Routes say `schema: routeSchema('<operationId>')`.
+ */
 function buildRouteSchema (operationId: string): RouteSchema {
   const op = operationById(operationId)
   const schema: RouteSchema = { operationId }

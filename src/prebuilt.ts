@@ -1,9 +1,13 @@
 /**
- * What `npm run build` parses ahead of time (scripts/prebuild.mjs), so that a start does not have
- * to: the OpenAPI document and the shipped scenarios, as JSON files in dist/prebuilt/ named by a
- * hash of the text each was parsed from. One is used only when its text is what the package has
- * now (a file edited since the last build is parsed as before); a missing one costs nothing but
- * the work it would have saved.
+ * What `npm run build` makes ahead of time (scripts/prebuild.mjs), so that a start does not have
+ * to, as files in dist/prebuilt/ named by a hash of the text each was made from:
+ *
+ *  - `HASH.json`: the OpenAPI document or a shipped scenario, parsed;
+ *  - `HASH.checked`: for a shipped scenario that passed the scenario schema, that schema's hash;
+ *  - `HASH.routes.json`: every operation's route schema, made from the OpenAPI document.
+ *
+ * One is used only when its text is what the package has now (a file edited since the last build
+ * is parsed and checked as before); a missing one costs nothing but the work it would have saved.
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -11,41 +15,41 @@ import { packageFile } from './paths.js'
 
 export const textHash = (text: string): string => createHash('sha256').update(text).digest('hex')
 
-/** Where the build writes what it parsed from `text`. */
-export const prebuiltFile = (text: string): URL => packageFile(`dist/prebuilt/${textHash(text)}.json`)
+export type PrebuiltKind = 'json' | 'checked' | 'routes.json'
 
-/** Where the build records that what it parsed from `text` passed the scenario schema. */
-export const prebuiltCheckFile = (text: string): URL => packageFile(`dist/prebuilt/${textHash(text)}.checked`)
+/** Where the build writes what it made from the text whose hash is `hash`. */
+export const prebuiltPath = (hash: string, kind: PrebuiltKind): URL => packageFile(`dist/prebuilt/${hash}.${kind}`)
 
-/**
- * Whether the build found what `text` parses to valid under the scenario schema whose text hashes
- * to `schemaHash` (the schema the package has now: an edited schema checks everything again).
- */
-export function prebuiltValid (text: string, schemaHash: string): boolean {
-  try {
-    return readFileSync(prebuiltCheckFile(text), 'utf8') === schemaHash
-  } catch {
-    return false
-  }
+/** What the build made from exactly one text: read when asked for, the text hashed once. */
+export interface Prebuilt {
+  /** What the text parses to (a fresh object every time), if the build parsed it. */
+  parsed (): unknown
+  /** Whether the build found it valid under the scenario schema whose text hashes to `schemaHash`. */
+  valid (schemaHash: string): boolean
+  /** The route schemas the build made from this OpenAPI document, by operation id. */
+  routeSchemas (): Record<string, unknown> | undefined
 }
 
-/** What `text` parses to, if the build parsed exactly this text (a fresh object every time). */
-export function prebuiltParse (text: string): unknown {
-  try {
-    return JSON.parse(readFileSync(prebuiltFile(text), 'utf8')) as unknown
-  } catch {
-    return undefined
+export function prebuiltFor (text: string): Prebuilt {
+  const hash = textHash(text)
+  const read = (kind: PrebuiltKind): string | undefined => {
+    try {
+      return readFileSync(prebuiltPath(hash, kind), 'utf8')
+    } catch {
+      return undefined
+    }
   }
-}
-
-/** Where the build writes the route schemas it made from the OpenAPI document `text` (src/openapi.ts). */
-export const prebuiltRoutesFile = (text: string): URL => packageFile(`dist/prebuilt/${textHash(text)}.routes.json`)
-
-/** The route schemas the build made from exactly this document text, by operation id. */
-export function prebuiltRouteSchemas (text: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(readFileSync(prebuiltRoutesFile(text), 'utf8')) as Record<string, unknown>
-  } catch {
-    return undefined
+  const json = (kind: PrebuiltKind): unknown => {
+    const data = read(kind)
+    try {
+      return data === undefined ? undefined : JSON.parse(data) as unknown
+    } catch {
+      return undefined
+    }
+  }
+  return {
+    parsed: () => json('json'),
+    valid: schemaHash => read('checked') === schemaHash,
+    routeSchemas: () => json('routes.json') as Record<string, unknown> | undefined
   }
 }

@@ -11,14 +11,14 @@ import { didYouMean } from '../suggest.js'
 import { resolveScenarioRef, shippedScenarioNames, shippedScenarioPath } from './shipped.js'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { createRequire } from 'node:module'
-import { prebuiltParse, prebuiltValid } from '../prebuilt.js'
+import { prebuiltFor } from '../prebuilt.js'
 import type { Scenario } from './types.js'
 import { checkWorldRules } from './rules.js'
 import { scenarioSchemaHash, scenarioValidators } from './validators.js'
 
 export { scenarioSchema } from './validators.js'
 
-const validateRule = (): ReturnType<ReturnType<typeof scenarioValidators>['rule']> => scenarioValidators().rule()
+const validateRule = (): ValidateFunction => scenarioValidators().rule()
 
 /** One thing wrong with a scenario: where, and what was expected. */
 export interface ScenarioProblem {
@@ -219,8 +219,9 @@ function parseYaml (text: string, source: string): Scenario {
   // A shipped scenario, parsed by the build: checked as any other, without the YAML parser.
   // The build also ran the schema check on it: its verdict holds for this text under this schema
   // (the check changes nothing: no defaults, no coercion), so only the world's own checks run.
-  const built = prebuiltParse(text)
-  if (built !== undefined) return prebuiltValid(text, scenarioSchemaHash()) ? checkWorld(built as Scenario, source) : checkScenario(built, source)
+  const prebuilt = prebuiltFor(text)
+  const built = prebuilt.parsed()
+  if (built !== undefined) return prebuilt.valid(scenarioSchemaHash()) ? checkWorld(built as Scenario, source) : checkScenario(built, source)
   // The YAML parser is loaded when a YAML document is first parsed (CommonJS: synchronously).
   const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml')
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })

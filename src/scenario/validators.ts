@@ -9,13 +9,13 @@
  * schema edited since the last build), the validators are compiled here, as before, with the same
  * options, so that what is accepted and the errors reported never depend on the build.
  */
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { Options as AjvOptions, ValidateFunction } from 'ajv'
 import { packageFile } from '../paths.js'
 import { loadAjv } from '../ajv.js'
+import { textHash } from '../prebuilt.js'
 
 /** The schema's text, as shipped. */
 export const scenarioSchemaText = readFileSync(packageFile('scenarios/scenario.schema.json'), 'utf8')
@@ -31,7 +31,7 @@ export const SCENARIO_AJV_OPTIONS: AjvOptions = { allErrors: true, strict: true,
 /** The `$ref` of the rule definition (its validator is exported as `rule`). */
 export const RULE_REF = `${String(scenarioSchema.$id)}#/definitions/rule`
 
-export const schemaHash = (text: string): string => createHash('sha256').update(text).digest('hex')
+export const schemaHash = textHash
 
 let hashOfSchema: string | undefined
 /** The hash of the scenario schema the package has now. */

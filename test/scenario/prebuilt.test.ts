@@ -10,10 +10,14 @@ import { parse } from 'yaml'
 import { loadAjv } from '../../src/ajv.js'
 import { packageFile } from '../../src/paths.js'
 import { allRouteSchemas, documentText, routeSchema } from '../../src/openapi.js'
-import { prebuiltParse, prebuiltRouteSchemas, prebuiltValid } from '../../src/prebuilt.js'
+import { prebuiltFor } from '../../src/prebuilt.js'
 import { parseScenario } from '../../src/scenario/load.js'
 import { RULE_REF, SCENARIO_AJV_OPTIONS, scenarioSchema, scenarioSchemaHash, scenarioSchemaText, scenarioValidators, schemaHash } from '../../src/scenario/validators.js'
 import { defaultScenario } from '../helper.js'
+
+const prebuiltParse = (text: string): unknown => prebuiltFor(text).parsed()
+const prebuiltValid = (text: string, schemaHash: string): boolean => prebuiltFor(text).valid(schemaHash)
+const prebuiltRouteSchemas = (text: string): Record<string, unknown> | undefined => prebuiltFor(text).routeSchemas()
 
 t.test('the precompiled validators are used, and judge as the run-time compiled ones do', async t => {
   const built = scenarioValidators()
