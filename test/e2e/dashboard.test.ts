@@ -318,7 +318,10 @@ async function run (): Promise<void> {
     await screenshot(page, 'world')
     await accessible(t, page, 'World')
 
-    await page.getByRole('button', { name: 'Copy the JWT credential ben-jwt' }).click()
+    const copyBen = page.getByRole('button', { name: 'Copy the JWT credential ben-jwt' })
+    await copyBen.click()
+    // The credential is fetched, then written to the clipboard: the button says so when it is there.
+    await copyBen.getByText('Copied').waitFor()
     t.equal(await page.evaluate<string>('navigator.clipboard.readText()'), mock.jwt('ben-jwt'), 'copied on demand')
 
     await page.getByLabel('For the user').selectOption('100200303')
