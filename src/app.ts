@@ -2,14 +2,11 @@
  * buildApp(): the whole mock as a fastify instance that is not listening (tests use inject()).
  * Every route plugin is registered here, in order, so this file reads as a map of the server.
  */
-import { randomUUID } from 'node:crypto'
-import { createRequire } from 'node:module'
 import { installCors } from './api/cors.js'
 import formbody from '@fastify/formbody'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { extensionRoutes } from './api/extension.js'
 import type { MockContext } from './context.js'
-import { clientErrorHandler } from './client-error.js'
 import { installErrorHandling } from './error-handler.js'
 import { messagingRoutes } from './messaging/routes.js'
 import { installGateway } from './events/gateway.js'
@@ -20,13 +17,13 @@ import { authorizeRoutes } from './oauth/authorize.js'
 import { oauthRoutes } from './oauth/routes.js'
 import { redactUrl } from './redact.js'
 import { errorCodesOf } from './control/journal.js'
-import { installControlAccess } from './control/access.js'
+import { isControl } from './control/access.js'
+import { healthRoute, isHealth } from './control/health.js'
 import { installControlHooks } from './control/hooks.js'
-import { openapiRoutes } from './control/openapi-routes.js'
-import { controlRoutes } from './control/routes.js'
 import { installHome } from './control/ui-routes.js'
 import { type ContractViolation, installContractCheck } from './contract.js'
-import { installRequestValidation } from './openapi.js'
+import { fastifyOptions, installRequestId, named } from './fastify-setup.js'
+import { installRequestValidation, type RegisteredRoute } from './openapi.js'
 
 export interface AppOptions {
   /** One line per request is passed here (secrets and tokens redacted). */
@@ -42,24 +39,37 @@ export interface AppOptions {
 }
 
 export async function buildApp (ctx: MockContext, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, trustProxy: true, forceCloseConnections: true, bodyLimit: 10 * 1024 * 1024, clientErrorHandler, schemaController: { compilersFactory: LAZY_COMPILERS } })
-  installErrorHandling(app, ctx)
-  // Before CORS: a control request from another origin is refused before any CORS header is made.
-  installControlAccess(app, ctx, { ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}) })
-  // The control API answers no CORS at all; RingCentral's routes keep theirs.
-  app.addHook('onRoute', route => {
-    if (route.url.startsWith('/__mock')) route.config = { ...route.config, cors: false } as typeof route.config
+  const app = Fastify(fastifyOptions())
+  const routes: RegisteredRoute[] = []
+  const violations: ContractViolation[] = []
+  // The control API (/__mock) is a fastify app of its own (control/app.ts), loaded and built on its
+  // first request: its routes and their HEAD twins were most of the route registrations of every
+  // start (docs/performance.md). Its requests are handed over before anything here reads them (the
+  // body is still unread): first hook, and the chain stops with the hijack. The health check stays
+  // here, so that a readiness probe does not build it.
+  let control: Promise<FastifyInstance> | undefined
+  const controlApp = (): Promise<FastifyInstance> =>
+    (control ??= import('./control/app.js').then(m => m.buildControlApp(app, ctx, options, routes, violations)))
+  controlApps.set(app, controlApp)
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!isControl(request.url) || isHealth(request.url)) {
+      done()
+      return
+    }
+    reply.hijack()
+    controlApp().then(served => { served.routing(request.raw, reply.raw) }, (error: unknown) => {
+      ctx.reportError(error, request)
+      if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
+      reply.raw.end(JSON.stringify({ error: 'internal_error', message: 'the control API failed to start; this is a bug in ringcentral-mock (the error is in its log)' }))
+    })
   })
+  installErrorHandling(app, ctx)
   await app.register(formbody)
   // Browser apps call RingCentral directly (RingCentral answers CORS requests), so the mock does too.
   installCors(app)
-
-  // Callback-style hooks here and in the route plugins: they run on every request, and an async
-  // hook costs a promise and a microtask turn (docs/performance.md).
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.header('RCRequestId', randomUUID())
-    done()
-  })
+  installRequestId(app)
+  // The request log of both apps: a control request's line is written here too (fastify runs the
+  // onResponse hooks of a reply it handed over).
   const log = options.log
   if (log) {
     app.addHook('onResponse', (request, reply, done) => {
@@ -71,13 +81,11 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   }
 
   installControlHooks(app, ctx)
-  installRequestValidation(app, ctx)
-  if (options.validateResponses) installContractCheck(app, ctx, options.onContractViolation)
-  // Four plugins have a scope of their own (their content-type parsers, error handler or onSend
-  // headers); the other route groups are added to the root directly: each encapsulated plugin is a
-  // child instance, its hooks copied, and a turn of avvio's queue at every start (docs/performance.md).
-  await app.register(named(controlRoutes, 'controlRoutes'), { ctx })
-  await openapiRoutes(app, { ctx })
+  installRequestValidation(app, ctx, routes)
+  if (options.validateResponses) installContractCheck(app, ctx, options.onContractViolation, violations)
+  // Three plugins have a scope of their own (their content-type parsers or onSend headers); the
+  // other route groups are added to the root directly: each encapsulated plugin is a child
+  // instance, its hooks copied, and a turn of avvio's queue at every start (docs/performance.md).
   await app.register(named(oauthRoutes, 'oauthRoutes'), { ctx })
   await app.register(named(authorizeRoutes, 'authorizeRoutes'), { ctx })
   await extensionRoutes(app, { ctx })
@@ -85,8 +93,18 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   await subscriptionRoutes(app, { ctx })
   await a2pRoutes(app, { ctx })
   await consentRoutes(app, { ctx })
+  healthRoute(app, ctx)
   installHome(app, ctx)
   installGateway(app, ctx)
+  // The control app closes first: its dashboard streams end before the server waits for its sockets.
+  app.addHook('preClose', (done) => {
+    const built = control
+    if (built === undefined) {
+      done()
+      return
+    }
+    built.then(served => served.close(), () => {}).then(() => { done() }, () => { done() })
+  })
   app.addHook('onClose', (_instance, done) => {
     ctx.close()
     done()
@@ -94,28 +112,14 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   return app
 }
 
-/**
- * fastify's own validator and serializer factories, loaded if fastify ever asks for one. It builds
- * both when an app is made, which loads Ajv, ajv-formats and fast-json-stringify (about 110
- * modules); the mock validates with its own compiler (`installRequestValidation`, which loads Ajv
- * when a route is first validated) and declares no response schemas, so neither is asked for.
- */
-const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'))
-const LAZY_COMPILERS = {
-  buildValidator: (...args: unknown[]) => (fromFastify('@fastify/ajv-compiler') as () => (...a: unknown[]) => unknown)()(...args),
-  buildSerializer: (...args: unknown[]) => (fromFastify('@fastify/fast-json-stringify-compiler') as () => (...a: unknown[]) => unknown)()(...args)
-} as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>
-
-/**
- * A plugin with fastify's display name: without one, fastify looks for the plugin among the
- * exports of every module in `require.cache` at each registration (thousands of entries in a test
- * runner's process).
- */
-function named<T extends object> (plugin: T, name: string): T {
-  const key = Symbol.for('fastify.display-name')
-  if (!(key in plugin)) Object.defineProperty(plugin, key, { value: name })
-  return plugin
+/** The control API's app of an app made by {@link buildApp}, built now if no request has needed it yet. */
+export function controlAppOf (app: FastifyInstance): Promise<FastifyInstance> {
+  const controlApp = controlApps.get(app)
+  if (controlApp === undefined) throw new Error('not an app made by buildApp')
+  return controlApp()
 }
+
+const controlApps = new WeakMap<FastifyInstance, () => Promise<FastifyInstance>>()
 
 /** For token requests, the grant and client (never a secret, password, assertion or token). */
 function describeToken (body: unknown): string {

@@ -162,11 +162,11 @@ export function describeViolation (v: ContractViolation): string {
 }
 
 /**
- * Checks every response of the app against the document. Violations are recorded (see
- * `contractViolations`) and passed to `onViolation` as they happen.
+ * Checks every response of the app against the document. Violations are recorded in `violations`
+ * (see `contractViolations`; an app and the control API's app share one) and passed to
+ * `onViolation` as they happen.
  */
-export function installContractCheck (app: FastifyInstance, ctx: MockContext, onViolation?: (violation: ContractViolation) => void): void {
-  const violations: ContractViolation[] = []
+export function installContractCheck (app: FastifyInstance, ctx: MockContext, onViolation?: (violation: ContractViolation) => void, violations: ContractViolation[] = []): void {
   recorded.set(app, violations)
   const report = (request: FastifyRequest, status: number, problem: string, operationId?: string): void => {
     const violation: ContractViolation = {

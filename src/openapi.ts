@@ -408,10 +408,10 @@ export function registeredRoutes (app: FastifyInstance): readonly RegisteredRout
 
 /**
  * Request validation from the document. Call before any route is registered and after the
- * control hooks, so that rules and rate limits come first.
+ * control hooks, so that rules and rate limits come first. `routes` is the list the app's routes
+ * are recorded in (an app and the control API's app share one).
  */
-export function installRequestValidation (app: FastifyInstance, ctx: MockContext): void {
-  const routes: RegisteredRoute[] = []
+export function installRequestValidation (app: FastifyInstance, ctx: MockContext, routes: RegisteredRoute[] = []): void {
   registered.set(app, routes)
   app.setValidatorCompiler(validatorCompiler())
 

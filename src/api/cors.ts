@@ -1,6 +1,6 @@
 /**
  * CORS for the RingCentral routes (browser apps call RingCentral directly, and RingCentral answers
- * CORS requests), none for the control API (`config.cors: false`, set for `/__mock` routes).
+ * CORS requests), none for the control API (`/__mock`, its health check included).
  *
  * It answers exactly as `@fastify/cors` did with the options the mock gave it (origin reflected,
  * `Vary: Origin` on every answer, the exposed headers, strict preflights answered 204 in the hook
@@ -43,9 +43,9 @@ function vary (reply: FastifyReply, name: string): void {
 
 export function installCors (app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {
-    // The control API answers no CORS: not on its routes, and not on a preflight or a 404 for one
-    // of its paths (which reach the catch-all OPTIONS route below or the not-found handler).
-    if ((request.routeOptions.config as { cors?: unknown } | undefined)?.cors === false || isControl(request.url)) {
+    // The control API answers no CORS: its requests are handed to its own app before this hook, but
+    // its health check is served here.
+    if (isControl(request.url)) {
       done()
       return
     }

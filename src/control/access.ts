@@ -27,6 +27,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isIP } from 'node:net'
 import { secretEquals } from '../secret.js'
 import type { MockContext } from '../context.js'
+import { isHealth } from './health.js'
 
 export interface ControlAccessOptions {
   /** Host names (or `.example.com` for a domain and its subdomains, or `*` for any) allowed besides loopback. */
@@ -83,7 +84,7 @@ export function installControlAccess (app: FastifyInstance, ctx: MockContext, op
 
   app.addHook('onRequest', (request, reply, done) => {
     const url = request.url
-    if (!isControl(url) || url === '/__mock/health' || url.startsWith('/__mock/health?')) {
+    if (!isControl(url) || isHealth(url)) {
       done()
       return
     }

@@ -155,7 +155,8 @@ function describeFlow (flow: DebuggerFlow): MockOAuthFlow {
 
 const USER_AGENT = 'ringcentral-mock-oauth-debugger'
 
-export async function oauthDebuggerRoutes (app: FastifyInstance, { ctx }: { ctx: MockContext }): Promise<void> {
+/** `api`: the app that serves RingCentral's routes (the exchange is made against it), if not `app`. */
+export async function oauthDebuggerRoutes (app: FastifyInstance, { ctx, api = app }: { ctx: MockContext, api?: FastifyInstance }): Promise<void> {
   app.post('/__mock/oauth/flows', { schema: routeSchema('startMockOAuthFlow') }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('the flow must be a JSON object')
@@ -200,7 +201,7 @@ export async function oauthDebuggerRoutes (app: FastifyInstance, { ctx }: { ctx:
     }
     flow.exchanges++
     const before = ctx.journal.nextId
-    const response = await app.inject({ method: 'POST', url: '/restapi/oauth/token', headers, payload: form.toString() })
+    const response = await api.inject({ method: 'POST', url: '/restapi/oauth/token', headers, payload: form.toString() })
     const entry = ctx.journal.list({ after: before - 1 }).find(e => e.request.headers['user-agent'] === headers['user-agent'] && e.operation === 'getToken')
     let answer: unknown = response.body
     try {

@@ -58,7 +58,8 @@ export function controlErrorOf (error: unknown, report: (error: unknown) => void
 
 const FORM = /^application\/x-www-form-urlencoded\b/i
 
-export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockContext }): Promise<void> {
+/** `api`: the app that serves RingCentral's routes, if not `app` (the control API is an app of its own). */
+export async function controlRoutes (app: FastifyInstance, { ctx, api = app }: { ctx: MockContext, api?: FastifyInstance }): Promise<void> {
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body))
   // curl -d sends form-encoded: the control API reads such a body as text (see PUT /__mock/scenario).
   app.removeContentTypeParser('application/x-www-form-urlencoded')
@@ -72,11 +73,11 @@ export async function controlRoutes (app: FastifyInstance, { ctx }: { ctx: MockC
   // In this plugin's scope (its parsers and error handler), without a scope of their own.
   await eventControlRoutes(app, { ctx })
   await dashboardRoutes(app, { ctx })
-  await oauthDebuggerRoutes(app, { ctx })
+  await oauthDebuggerRoutes(app, { ctx, api })
   await a2pControlRoutes(app, { ctx })
   await uiRoutes(app)
 
-  app.get('/__mock/health', { schema: routeSchema('mockHealth') }, async () => ({ status: 'ok', scenario: ctx.world.name, now: toIso(ctx.now()) }))
+  // GET /__mock/health is served by the RingCentral routes' app (control/health.ts).
 
   // --- Scenario -------------------------------------------------------------------------
   app.get('/__mock/scenario', { schema: routeSchema('getMockScenario') }, async () => ({ name: ctx.world.name, source: ctx.loaded.source, scenario: ctx.loaded.scenario }))

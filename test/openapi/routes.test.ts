@@ -6,10 +6,13 @@
 import t from 'tap'
 import { documentOperations, operationForRoute, registeredRoutes } from '../../src/openapi.js'
 import { build } from '../helper.js'
+import { controlAppOf } from '../../src/app.js'
 
 t.test('routes ↔ document', async t => {
   const h = await build(t)
   await h.app.ready()
+  // The control API's routes are registered when it is first needed.
+  await controlAppOf(h.app)
   const routes = registeredRoutes(h.app)
   t.ok(routes.length >= documentOperations.length, `${routes.length} routes collected`)
   for (const route of routes) {
