@@ -8,7 +8,7 @@
  *   expiry. Expiry is a lazy comparison against the clock; a sweep drops forgotten codes at most
  *   once per clock second, so nothing waits on a timer.
  */
-import { customAlphabet } from 'nanoid'
+import { randomString } from '../random-string.js'
 import type { App, Extension } from '../world.js'
 
 /** Lifetime of an authorization code. */
@@ -16,7 +16,7 @@ export const CODE_TTL_MS = 60_000
 /** How long a code is remembered after it expires, to detect replays (and to answer OAU-108). */
 export const REPLAY_MEMORY_MS = 10 * 60_000
 
-const newCode = customAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 40)
+const newCode = randomString('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 40)
 
 export type ChallengeMethod = 'plain' | 'S256'
 
