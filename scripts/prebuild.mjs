@@ -6,7 +6,9 @@
  *    code, with the hash of the schema they were made from (src/scenario/validators.ts);
  *  - dist/prebuilt/HASH.json: the OpenAPI document and the shipped scenarios, parsed, each named
  *    by the hash of its text; HASH.checked: the scenario schema's hash, for a shipped scenario
- *    that passes it; HASH.routes.json: every operation's route schema (src/prebuilt.ts).
+ *    that passes it; HASH.routes.json: every operation's route schema (src/prebuilt.ts);
+ *  - dist/prebuilt/HASH.signatures.json, HASH the shipped signing key's: the signatures of the
+ *    shipped scenarios' JWT credentials made with it, by signing input (src/jwt-credentials.ts).
  *
  * Each is used only for exactly the text it was made from; anything else is compiled or parsed as
  * before, so what the mock does never depends on whether this ran.
@@ -20,6 +22,9 @@ import { loadAjv } from '../dist/ajv.js'
 import { packageFile } from '../dist/paths.js'
 import { allRouteSchemas, documentText } from '../dist/openapi.js'
 import { prebuiltPath, textHash } from '../dist/prebuilt.js'
+import { credentialClaims, defaultKeyPath, signingInput } from '../dist/jwt-credentials.js'
+import { World } from '../dist/world.js'
+import { createPrivateKey, sign } from 'node:crypto'
 import { GENERATED_VALIDATORS, RULE_REF, SCENARIO_AJV_OPTIONS, scenarioSchema, scenarioSchemaHash } from '../dist/scenario/validators.js'
 
 // --- The scenario validators ---------------------------------------------------------------------
@@ -55,4 +60,24 @@ const routes = allRouteSchemas()
 if (isDeepStrictEqual(JSON.parse(JSON.stringify(routes)), routes)) writeFileSync(fileURLToPath(prebuiltPath(textHash(documentText), 'routes.json')), JSON.stringify(routes))
 else throw new Error('the route schemas do not survive JSON: they cannot be prebuilt')
 
-console.log(`wrote ${validatorsFile}, ${written} parsed documents and ${Object.keys(routes).length} route schemas in dist/prebuilt/`)
+// --- The shipped scenarios' JWT credentials, signed with the shipped key ---------------------------
+// RS256 signatures are deterministic: a start that shows these credentials (the CLI's banner, a
+// test's mock.jwt()) need not make one RSA signature each (about 1.5 ms). Only scenarios that use
+// the shipped key count; another key is another file's hash, so these are never used for it.
+const keyText = readFileSync(defaultKeyPath, 'utf8')
+const jwk = JSON.parse(keyText)
+const privateKey = createPrivateKey({ key: { ...jwk, '//': undefined }, format: 'jwk' })
+const signatures = {}
+for (const text of scenarioTexts) {
+  const scenario = parse(text)
+  if (scenario.signingKey !== undefined) continue
+  const world = new World(scenario)
+  const start = scenario.clock?.start !== undefined ? Date.parse(scenario.clock.start) : undefined
+  for (const credential of world.credentials) {
+    const input = signingInput(jwk.kid, credentialClaims(world, credential, start))
+    signatures[input] = sign('sha256', Buffer.from(input, 'ascii'), privateKey).toString('base64url')
+  }
+}
+writeFileSync(fileURLToPath(prebuiltPath(textHash(keyText), 'signatures.json')), JSON.stringify(signatures))
+
+console.log(`wrote ${validatorsFile}, ${written} parsed documents, ${Object.keys(routes).length} route schemas and ${Object.keys(signatures).length} credential signatures in dist/prebuilt/`)

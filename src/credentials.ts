@@ -1,8 +1,7 @@
 /**
  * The JWT credentials of a running world: their strings, and lookup by `jti` for the token endpoint.
  */
-import type { KeyObject } from 'node:crypto'
-import { credentialClaims, signCredential, signCredentialSync, type CredentialClaims, type SigningKey } from './jwt-credentials.js'
+import { credentialClaims, type FastKey, signCredential, signCredentialSync, type CredentialClaims, type SigningKey } from './jwt-credentials.js'
 import type { JwtCredential, World } from './world.js'
 
 export interface IssuedCredential {
@@ -20,11 +19,11 @@ class LazyCredential implements IssuedCredential {
   readonly credential: JwtCredential
   readonly jti: string
   readonly #claims: CredentialClaims
-  readonly #key: KeyObject
+  readonly #key: FastKey
   readonly #kid: string
   #jwt: string | undefined
 
-  constructor (credential: JwtCredential, claims: CredentialClaims, key: KeyObject, kid: string) {
+  constructor (credential: JwtCredential, claims: CredentialClaims, key: FastKey, kid: string) {
     this.credential = credential
     this.jti = claims.jti
     this.#claims = claims
@@ -46,7 +45,7 @@ export class CredentialBook {
     for (const credential of world.credentials) {
       const claims = credentialClaims(world, credential, clockStart)
       // Copies, so that revoking at run time never changes the world's data.
-      if (key.fast) book.add(new LazyCredential({ ...credential }, claims, key.fast.privateKey, key.kid))
+      if (key.fast) book.add(new LazyCredential({ ...credential }, claims, key.fast, key.kid))
       else book.add({ credential: { ...credential }, jti: claims.jti, jwt: await signCredential(key, claims) })
     }
     return book

@@ -16,6 +16,7 @@ import type { App, Extension, JwtCredential, World } from './world.js'
 import { PLATFORM_URL } from './world.js'
 import type { Environment } from './scenario/types.js'
 import { packageFile } from './paths.js'
+import { prebuiltFor } from './prebuilt.js'
 
 export const defaultKeyPath = packageFile('keys/dev-signing-key.jwk.json').pathname
 
@@ -43,7 +44,19 @@ export interface SigningKey {
    * verifyAssertion: only for a plain RSA JWK of 2048 bits or more, which WebCrypto (through jose)
    * imports alike and RS256 accepts. Absent otherwise: jose then does everything, as it always did.
    */
-  fast?: { privateKey: KeyObject, publicKey: KeyObject }
+  fast?: FastKey
+}
+
+/** A plain RSA key pair as node:crypto KeyObjects, and the signatures the build made with it. */
+export interface FastKey {
+  privateKey: KeyObject
+  publicKey: KeyObject
+  /**
+   * The signature of a signing input, if the build made it with exactly this key file (the shipped
+   * key and the shipped scenarios' credentials: scripts/prebuild.mjs). RS256 is deterministic, so
+   * it is the signature this key gives; anything else is signed here.
+   */
+  prebuilt?: (input: string) => string | undefined
 }
 
 const keyCache = new Map<string, Promise<SigningKey>>()
@@ -54,12 +67,14 @@ export function loadSigningKey (file = defaultKeyPath, baseDir = process.cwd()):
   let key = keyCache.get(path)
   if (!key) {
     key = (async () => {
-      const jwk = JSON.parse(readFileSync(path, 'utf8')) as JWK & { '//': unknown }
+      const text = readFileSync(path, 'utf8')
+      const jwk = JSON.parse(text) as JWK & { '//': unknown }
       if (jwk.kty !== 'RSA' || jwk.d === undefined) throw new Error(`${path}: signingKey must be an RSA private key in JWK form`)
       const { '//': _comment, ...clean } = jwk
       const kid = clean.kid ?? createHash('sha256').update(clean.n ?? '').digest('hex').slice(0, 32)
       const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = clean
-      const fast = nodeKeys(clean, publicJwk)
+      const keys = nodeKeys(clean, publicJwk)
+      const fast = keys ? { ...keys, prebuilt: prebuiltSignatures(text) } : undefined
       return {
         kid,
         privateKey: fast?.privateKey ?? await (await jose()).importJWK({ ...clean, alg: 'RS256' }, 'RS256') as webcrypto.CryptoKey,
@@ -74,13 +89,23 @@ export function loadSigningKey (file = defaultKeyPath, baseDir = process.cwd()):
   return key
 }
 
+/** The signatures the build made with the key file `text`, read when first asked for. */
+function prebuiltSignatures (text: string): (input: string) => string | undefined {
+  let known: Record<string, unknown> | undefined
+  return input => {
+    known ??= prebuiltFor(text).signatures() ?? {}
+    const signature = known[input]
+    return typeof signature === 'string' ? signature : undefined
+  }
+}
+
 /**
  * The key pair as node:crypto KeyObjects, or undefined unless jose would take the key the same way:
  * jose drops `alg` and `use` and hands the JWK to WebCrypto, which builds the same key object as
  * node:crypto does, but also applies `key_ops` and `ext` (so keys that have them stay with jose);
  * RS256 refuses moduli under 2048 bits when signing (so those stay with jose, which says so).
  */
-function nodeKeys (privateJwk: JWK, publicJwk: JWK): SigningKey['fast'] {
+function nodeKeys (privateJwk: JWK, publicJwk: JWK): { privateKey: KeyObject, publicKey: KeyObject } | undefined {
   if (privateJwk.key_ops !== undefined || privateJwk.ext !== undefined) return undefined
   try {
     const privateKey = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' })
@@ -128,17 +153,20 @@ const base64url = (text: string): string => Buffer.from(text, 'utf8').toString('
  */
 export async function signCredential (key: SigningKey, claims: CredentialClaims): Promise<string> {
   const header = { kid: key.kid, typ: 'JWT', alg: 'RS256' }
-  if (key.fast) return signCredentialSync(key.fast.privateKey, key.kid, claims)
+  if (key.fast) return signCredentialSync(key.fast, key.kid, claims)
   const { CompactSign } = await jose()
   return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(header).sign(key.privateKey)
 }
 
 /** The same string as {@link signCredential}, synchronously, with a node:crypto key (`key.fast`). */
-export function signCredentialSync (privateKey: KeyObject, kid: string, claims: CredentialClaims): string {
-  const header = { kid, typ: 'JWT', alg: 'RS256' }
-  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`
-  return `${input}.${signBytes('sha256', Buffer.from(input, 'ascii'), privateKey).toString('base64url')}`
+export function signCredentialSync (key: FastKey, kid: string, claims: CredentialClaims): string {
+  const input = signingInput(kid, claims)
+  return `${input}.${key.prebuilt?.(input) ?? signBytes('sha256', Buffer.from(input, 'ascii'), key.privateKey).toString('base64url')}`
 }
+
+/** The JWS signing input of a credential: base64url of the protected header's JSON, a dot, of the claims'. */
+export const signingInput = (kid: string, claims: CredentialClaims): string =>
+  `${base64url(JSON.stringify({ kid, typ: 'JWT', alg: 'RS256' }))}.${base64url(JSON.stringify(claims))}`
 
 /** What a successful assertion check yields. */
 export interface VerifiedAssertion {

@@ -4,7 +4,9 @@
  *
  *  - `HASH.json`: the OpenAPI document or a shipped scenario, parsed;
  *  - `HASH.checked`: for a shipped scenario that passed the scenario schema, that schema's hash;
- *  - `HASH.routes.json`: every operation's route schema, made from the OpenAPI document.
+ *  - `HASH.routes.json`: every operation's route schema, made from the OpenAPI document;
+ *  - `HASH.signatures.json`: for the shipped signing key, the signatures of the shipped scenarios'
+ *    JWT credentials, by signing input.
  *
  * One is used only when its text is what the package has now (a file edited since the last build
  * is parsed and checked as before); a missing one costs nothing but the work it would have saved.
@@ -15,7 +17,7 @@ import { packageFile } from './paths.js'
 
 export const textHash = (text: string): string => createHash('sha256').update(text).digest('hex')
 
-export type PrebuiltKind = 'json' | 'checked' | 'routes.json'
+export type PrebuiltKind = 'json' | 'checked' | 'routes.json' | 'signatures.json'
 
 /** Where the build writes what it made from the text whose hash is `hash`. */
 export const prebuiltPath = (hash: string, kind: PrebuiltKind): URL => packageFile(`dist/prebuilt/${hash}.${kind}`)
@@ -28,6 +30,8 @@ export interface Prebuilt {
   valid (schemaHash: string): boolean
   /** The route schemas the build made from this OpenAPI document, by operation id. */
   routeSchemas (): Record<string, unknown> | undefined
+  /** The signatures the build made with this key file, by signing input. */
+  signatures (): Record<string, unknown> | undefined
 }
 
 export function prebuiltFor (text: string): Prebuilt {
@@ -50,6 +54,7 @@ export function prebuiltFor (text: string): Prebuilt {
   return {
     parsed: () => json('json'),
     valid: schemaHash => read('checked') === schemaHash,
-    routeSchemas: () => json('routes.json') as Record<string, unknown> | undefined
+    routeSchemas: () => json('routes.json') as Record<string, unknown> | undefined,
+    signatures: () => json('signatures.json') as Record<string, unknown> | undefined
   }
 }

@@ -2,8 +2,10 @@
  * What the build prepares (scripts/prebuild.mjs) is what a start would have made itself: the
  * precompiled scenario validators accept and refuse exactly as the schema compiled at run time
  * does, with the same errors, and the pre-parsed documents are what the YAML parser gives. Only
- * for the exact text they were made from.
+ * for the exact text they were made from. The credential signatures made at build time are the
+ * shipped key's own.
  */
+import { createPrivateKey, createPublicKey, type JsonWebKey, sign, verify } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
 import { parse } from 'yaml'
@@ -11,7 +13,9 @@ import { loadAjv } from '../../src/ajv.js'
 import { packageFile } from '../../src/paths.js'
 import { allRouteSchemas, documentText, routeSchema } from '../../src/openapi.js'
 import { prebuiltFor } from '../../src/prebuilt.js'
-import { parseScenario } from '../../src/scenario/load.js'
+import { checkScenario, loadScenarioFile, parseScenario } from '../../src/scenario/load.js'
+import { MockContext } from '../../src/context.js'
+import { defaultKeyPath } from '../../src/jwt-credentials.js'
 import { RULE_REF, SCENARIO_AJV_OPTIONS, scenarioSchema, scenarioSchemaHash, scenarioSchemaText, scenarioValidators, schemaHash } from '../../src/scenario/validators.js'
 import { defaultScenario } from '../helper.js'
 
@@ -92,4 +96,43 @@ t.test('the prebuilt route schemas are what the document gives, for exactly its 
   t.same(prebuiltRouteSchemas(documentText), made, 'the build wrote what the document gives now')
   for (const id of Object.keys(made)) t.same(routeSchema(id), made[id], `${id}: the route uses it`)
   t.equal(prebuiltRouteSchemas(`${documentText}\n# edited`), undefined, 'an edited document has none: its schemas are made from it')
+})
+
+t.test('the build\'s credential signatures: the shipped key\'s own, used for every shipped credential, and only for that key', async t => {
+  const keyText = readFileSync(defaultKeyPath, 'utf8')
+  const signatures = prebuiltFor(keyText).signatures() as Record<string, string>
+  t.ok(signatures !== undefined && Object.keys(signatures).length > 0, 'npm test builds first: the signatures were made')
+  const jwk = JSON.parse(keyText) as Record<string, unknown>
+  const privateKey = createPrivateKey({ key: { ...jwk, '//': undefined } as JsonWebKey, format: 'jwk' })
+  const publicKey = createPublicKey(privateKey)
+  for (const [input, signature] of Object.entries(signatures)) {
+    t.equal(signature, sign('sha256', Buffer.from(input, 'ascii'), privateKey).toString('base64url'), 'the signature RS256 gives with the shipped key')
+    t.ok(verify('sha256', Buffer.from(input, 'ascii'), publicKey, Buffer.from(signature, 'base64url')))
+  }
+  let used = 0
+  for (const file of readdirSync(packageFile('scenarios/')).filter(f => f.endsWith('.yaml'))) {
+    const ctx = await MockContext.create(await loadScenarioFile(packageFile(`scenarios/${file}`).pathname))
+    for (const issued of ctx.credentials.all()) {
+      const [header, payload, signature] = issued.jwt.split('.')
+      t.equal(signatures[`${header}.${payload}`], signature, `${file} ${issued.credential.id}: the prebuilt signature`)
+      used++
+    }
+    ctx.close()
+  }
+  t.equal(used, Object.keys(signatures).length, 'one per shipped credential')
+
+  // A credential the build never saw is signed at run time, and verifies.
+  const scenario = defaultScenario()
+  const credential = scenario.accounts[0]?.extensions[0]?.jwtCredentials?.[0]
+  t.ok(credential, 'the default scenario has a JWT credential')
+  credential!.id = 'not-in-the-build'
+  const ctx = await MockContext.create({ scenario: checkScenario(scenario, 'test'), source: 'test', baseDir: process.cwd() })
+  t.teardown(() => ctx.close())
+  const jwt = ctx.credentials.get('not-in-the-build')!.jwt
+  const [header, payload, signature] = jwt.split('.') as [string, string, string]
+  t.equal(signatures[`${header}.${payload}`], undefined, 'not prebuilt')
+  t.ok(verify('sha256', Buffer.from(`${header}.${payload}`, 'ascii'), publicKey, Buffer.from(signature, 'base64url')), 'signed with the key')
+
+  // Another key file is another hash: nothing the build made is used for it.
+  t.equal(prebuiltFor(keyText.replace('TEST-ONLY', 'TEST ONLY')).signatures(), undefined)
 })
