@@ -108,6 +108,13 @@ t.test('secrets are compared in constant time', async t => {
   t.equal(secretEquals('\0', ''), false)
   t.equal(secretEquals('é', 'é'), true, 'UTF-8')
   t.equal(secretEquals('é', 'e\u0301'), false)
+  // The buffers it writes into are reused: no comparison is swayed by an earlier one.
+  const values = ['', '\0', 'a', 'ab', 'abc', 'abc\0', 'abd', 'é', 'e\u0301', 'jwt-app-secret', 'jwt-app-secreT', 'x'.repeat(300)]
+  let mismatches = 0
+  for (let round = 0; round < 3; round++) {
+    for (const given of values) for (const expected of values) if (secretEquals(given, expected) !== (given === expected)) mismatches++
+  }
+  t.equal(mismatches, 0, 'every pair, in every order, gives the verdict of string equality')
 
   // And nothing in the sources compares one with === or !==.
   const files: string[] = []
