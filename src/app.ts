@@ -2,7 +2,8 @@
  * buildApp(): the whole mock as a fastify instance that is not listening (tests use inject()).
  * Every route plugin is registered here, in order, so this file reads as a map of the server.
  */
-import { installCors } from './api/cors.js'
+import { randomUUID } from 'node:crypto'
+import { answerCors, installPreflightRoute } from './api/cors.js'
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { extensionRoutes } from './api/extension.js'
@@ -22,7 +23,7 @@ import { healthRoute, isHealth } from './control/health.js'
 import { installControlHooks } from './control/hooks.js'
 import { installHome } from './control/ui-routes.js'
 import { type ContractViolation, installContractCheck } from './contract.js'
-import { fastifyOptions, installRequestId, named } from './fastify-setup.js'
+import { fastifyOptions, named } from './fastify-setup.js'
 import { installRequestValidation, type RegisteredRoute } from './openapi.js'
 
 export interface AppOptions {
@@ -51,23 +52,27 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   const controlApp = (): Promise<FastifyInstance> =>
     (control ??= import('./control/app.js').then(m => m.buildControlApp(app, ctx, options, routes, violations)))
   controlApps.set(app, controlApp)
+  // One onRequest pass for every request: the control API's are handed over, then CORS (browser
+  // apps call RingCentral directly, and RingCentral answers CORS requests, so the mock does too) and
+  // the request id. Each hook is a turn of fastify's hook runner on every request.
   app.addHook('onRequest', (request, reply, done) => {
-    if (!isControl(request.url) || isHealth(request.url)) {
-      done()
+    const url = request.url
+    if (isControl(url) && !isHealth(url)) {
+      reply.hijack()
+      controlApp().then(served => { served.routing(request.raw, reply.raw) }, (error: unknown) => {
+        ctx.reportError(error, request)
+        if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
+        reply.raw.end(JSON.stringify({ error: 'internal_error', message: 'the control API failed to start; this is a bug in ringcentral-mock (the error is in its log)' }))
+      })
       return
     }
-    reply.hijack()
-    controlApp().then(served => { served.routing(request.raw, reply.raw) }, (error: unknown) => {
-      ctx.reportError(error, request)
-      if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
-      reply.raw.end(JSON.stringify({ error: 'internal_error', message: 'the control API failed to start; this is a bug in ringcentral-mock (the error is in its log)' }))
-    })
+    if (answerCors(request, reply)) return
+    reply.header('RCRequestId', randomUUID())
+    done()
   })
+  installPreflightRoute(app)
   installErrorHandling(app, ctx)
   await app.register(formbody)
-  // Browser apps call RingCentral directly (RingCentral answers CORS requests), so the mock does too.
-  installCors(app)
-  installRequestId(app)
   // The request log of both apps: a control request's line is written here too (fastify runs the
   // onResponse hooks of a reply it handed over).
   const log = options.log

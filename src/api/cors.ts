@@ -9,7 +9,7 @@
  * here rather than per request (the plugin copied its options and joined its lists on every
  * request, a measurable part of a login's cost: docs/performance.md).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isControl } from '../control/access.js'
 
 export const EXPOSED_HEADERS = ['RCRequestId', 'WWW-Authenticate', 'Retry-After', 'X-Rate-Limit-Group', 'X-Rate-Limit-Limit', 'X-Rate-Limit-Remaining', 'X-Rate-Limit-Window', 'X-Mock-Rule']
@@ -41,36 +41,35 @@ function vary (reply: FastifyReply, name: string): void {
   else if (!values.includes(name.toLowerCase())) reply.header('Vary', `${header}, ${name}`)
 }
 
-export function installCors (app: FastifyInstance): void {
-  app.addHook('onRequest', (request, reply, done) => {
-    // The control API answers no CORS: its requests are handed to its own app before this hook, but
-    // its health check is served here.
-    if (isControl(request.url)) {
-      done()
-      return
-    }
-    vary(reply, 'Origin')
-    const origin = request.headers.origin
-    if (origin) reply.header('Access-Control-Allow-Origin', origin)
-    reply.header('Access-Control-Expose-Headers', EXPOSED)
-    if (request.raw.method === 'OPTIONS') {
-      if (!origin || !request.headers['access-control-request-method']) {
-        reply.status(400).type('text/plain').send('Invalid Preflight Request')
-        return
-      }
-      request.corsPreflightEnabled = true
-      reply.header('Access-Control-Allow-Methods', METHODS)
-      vary(reply, 'Access-Control-Request-Headers')
-      const requested = request.headers['access-control-request-headers']
-      if (requested !== undefined) reply.header('Access-Control-Allow-Headers', requested)
-      reply.header('Access-Control-Max-Age', MAX_AGE)
-      // Safari needs Content-Length: 0 on a 204, or it waits for a body.
-      reply.code(204).header('Content-Length', '0').send()
-      return
-    }
-    done()
-  })
-  // Lets fastify take preflight requests on any path; the hook above answers them.
+/**
+ * CORS for one request: the headers of an answer, or the whole answer to a preflight. True when it
+ * answered (a preflight, or a refused one), so the caller's hook must stop there. The control API
+ * (`/__mock`) gets none.
+ */
+export function answerCors (request: FastifyRequest, reply: FastifyReply): boolean {
+  if (isControl(request.url)) return false
+  vary(reply, 'Origin')
+  const origin = request.headers.origin
+  if (origin) reply.header('Access-Control-Allow-Origin', origin)
+  reply.header('Access-Control-Expose-Headers', EXPOSED)
+  if (request.raw.method !== 'OPTIONS') return false
+  if (!origin || !request.headers['access-control-request-method']) {
+    reply.status(400).type('text/plain').send('Invalid Preflight Request')
+    return true
+  }
+  request.corsPreflightEnabled = true
+  reply.header('Access-Control-Allow-Methods', METHODS)
+  vary(reply, 'Access-Control-Request-Headers')
+  const requested = request.headers['access-control-request-headers']
+  if (requested !== undefined) reply.header('Access-Control-Allow-Headers', requested)
+  reply.header('Access-Control-Max-Age', MAX_AGE)
+  // Safari needs Content-Length: 0 on a 204, or it waits for a body.
+  reply.code(204).header('Content-Length', '0').send()
+  return true
+}
+
+/** Lets fastify take preflight requests on any path; {@link answerCors} answers them. */
+export function installPreflightRoute (app: FastifyInstance): void {
   app.options('*', (request, reply) => {
     if (!request.corsPreflightEnabled) {
       reply.callNotFound()
@@ -78,4 +77,12 @@ export function installCors (app: FastifyInstance): void {
     }
     reply.send()
   })
+}
+
+/** CORS as a hook of its own (app.ts runs {@link answerCors} in its one onRequest pass instead). */
+export function installCors (app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!answerCors(request, reply)) done()
+  })
+  installPreflightRoute(app)
 }
