@@ -22,9 +22,9 @@ import { loadAjv } from '../dist/ajv.js'
 import { packageFile } from '../dist/paths.js'
 import { allRouteSchemas, documentText } from '../dist/openapi.js'
 import { prebuiltPath, textHash } from '../dist/prebuilt.js'
-import { credentialClaims, defaultKeyPath, signingInput } from '../dist/jwt-credentials.js'
+import { credentialClaims, defaultKeyPath, loadSigningKey, signingInput } from '../dist/jwt-credentials.js'
 import { World } from '../dist/world.js'
-import { createPrivateKey, sign } from 'node:crypto'
+import { sign } from 'node:crypto'
 import { GENERATED_VALIDATORS, RULE_REF, SCENARIO_AJV_OPTIONS, scenarioSchema, scenarioSchemaHash } from '../dist/scenario/validators.js'
 
 // --- The scenario validators ---------------------------------------------------------------------
@@ -64,9 +64,8 @@ else throw new Error('the route schemas do not survive JSON: they cannot be preb
 // RS256 signatures are deterministic: a start that shows these credentials (the CLI's banner, a
 // test's mock.jwt()) need not make one RSA signature each (about 1.5 ms). Only scenarios that use
 // the shipped key count; another key is another file's hash, so these are never used for it.
-const keyText = readFileSync(defaultKeyPath, 'utf8')
-const jwk = JSON.parse(keyText)
-const privateKey = createPrivateKey({ key: { ...jwk, '//': undefined }, format: 'jwk' })
+const key = await loadSigningKey(defaultKeyPath)
+if (key.fast === undefined) throw new Error('the shipped signing key is not a plain RSA key')
 const signatures = {}
 for (const text of scenarioTexts) {
   const scenario = parse(text)
@@ -74,10 +73,10 @@ for (const text of scenarioTexts) {
   const world = new World(scenario)
   const start = scenario.clock?.start !== undefined ? Date.parse(scenario.clock.start) : undefined
   for (const credential of world.credentials) {
-    const input = signingInput(jwk.kid, credentialClaims(world, credential, start))
-    signatures[input] = sign('sha256', Buffer.from(input, 'ascii'), privateKey).toString('base64url')
+    const input = signingInput(key.kid, credentialClaims(world, credential, start))
+    signatures[input] = sign('sha256', Buffer.from(input, 'ascii'), key.fast.privateKey).toString('base64url')
   }
 }
-writeFileSync(fileURLToPath(prebuiltPath(textHash(keyText), 'signatures.json')), JSON.stringify(signatures))
+writeFileSync(fileURLToPath(prebuiltPath(textHash(readFileSync(defaultKeyPath, 'utf8')), 'signatures.json')), JSON.stringify(signatures))
 
 console.log(`wrote ${validatorsFile}, ${written} parsed documents, ${Object.keys(routes).length} route schemas and ${Object.keys(signatures).length} credential signatures in dist/prebuilt/`)

@@ -2,7 +2,6 @@
  * buildApp(): the whole mock as a fastify instance that is not listening (tests use inject()).
  * Every route plugin is registered here, in order, so this file reads as a map of the server.
  */
-import { randomUUID } from 'node:crypto'
 import { answerCors, installPreflightRoute } from './api/cors.js'
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -23,7 +22,7 @@ import { healthRoute, isHealth } from './control/health.js'
 import { installControlHooks } from './control/hooks.js'
 import { installHome } from './control/ui-routes.js'
 import { type ContractViolation, installContractCheck } from './contract.js'
-import { fastifyOptions, named } from './fastify-setup.js'
+import { fastifyOptions, named, setRequestId } from './fastify-setup.js'
 import { installRequestValidation, type RegisteredRoute } from './openapi.js'
 
 export interface AppOptions {
@@ -57,7 +56,9 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
   // the request id. Each hook is a turn of fastify's hook runner on every request.
   app.addHook('onRequest', (request, reply, done) => {
     const url = request.url
-    if (isControl(url) && !isHealth(url)) {
+    if (!isControl(url)) {
+      if (answerCors(request, reply)) return
+    } else if (!isHealth(url)) {
       reply.hijack()
       controlApp().then(served => { served.routing(request.raw, reply.raw) }, (error: unknown) => {
         ctx.reportError(error, request)
@@ -66,8 +67,7 @@ export async function buildApp (ctx: MockContext, options: AppOptions = {}): Pro
       })
       return
     }
-    if (answerCors(request, reply)) return
-    reply.header('RCRequestId', randomUUID())
+    setRequestId(reply)
     done()
   })
   installPreflightRoute(app)

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createRequire } from 'node:module'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
 import { clientErrorHandler } from './client-error.js'
 
 export function fastifyOptions (): FastifyServerOptions {
@@ -23,12 +23,16 @@ const LAZY_COMPILERS = {
   buildSerializer: (...args: unknown[]) => (fromFastify('@fastify/fast-json-stringify-compiler') as () => (...a: unknown[]) => unknown)()(...args)
 } as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>
 
-/** The RCRequestId header on every answer, as RingCentral sends it. */
+/** The RCRequestId header RingCentral sends on every answer. */
+export const setRequestId = (reply: FastifyReply): void => {
+  reply.header('RCRequestId', randomUUID())
+}
+
+/** {@link setRequestId} as a hook of its own (app.ts sets it in its one onRequest pass instead). */
 export function installRequestId (app: FastifyInstance): void {
-  // Callback-style hooks here and in the route plugins: they run on every request, and an async
-  // hook costs a promise and a microtask turn (docs/performance.md).
+  // Callback-style: an async hook costs a promise and a microtask turn (docs/performance.md).
   app.addHook('onRequest', (_request, reply, done) => {
-    reply.header('RCRequestId', randomUUID())
+    setRequestId(reply)
     done()
   })
 }

@@ -56,7 +56,7 @@ export interface FastKey {
    * key and the shipped scenarios' credentials: scripts/prebuild.mjs). RS256 is deterministic, so
    * it is the signature this key gives; anything else is signed here.
    */
-  prebuilt?: (input: string) => string | undefined
+  prebuilt: (input: string) => string | undefined
 }
 
 const keyCache = new Map<string, Promise<SigningKey>>()
@@ -161,7 +161,7 @@ export async function signCredential (key: SigningKey, claims: CredentialClaims)
 /** The same string as {@link signCredential}, synchronously, with a node:crypto key (`key.fast`). */
 export function signCredentialSync (key: FastKey, kid: string, claims: CredentialClaims): string {
   const input = signingInput(kid, claims)
-  return `${input}.${key.prebuilt?.(input) ?? signBytes('sha256', Buffer.from(input, 'ascii'), key.privateKey).toString('base64url')}`
+  return `${input}.${key.prebuilt(input) ?? signBytes('sha256', Buffer.from(input, 'ascii'), key.privateKey).toString('base64url')}`
 }
 
 /** The JWS signing input of a credential: base64url of the protected header's JSON, a dot, of the claims'. */

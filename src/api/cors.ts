@@ -43,11 +43,10 @@ function vary (reply: FastifyReply, name: string): void {
 
 /**
  * CORS for one request: the headers of an answer, or the whole answer to a preflight. True when it
- * answered (a preflight, or a refused one), so the caller's hook must stop there. The control API
- * (`/__mock`) gets none.
+ * answered (a preflight, or a refused one), so the caller's hook must stop there. Callers leave out
+ * the control API (`/__mock`), which gets none.
  */
 export function answerCors (request: FastifyRequest, reply: FastifyReply): boolean {
-  if (isControl(request.url)) return false
   vary(reply, 'Origin')
   const origin = request.headers.origin
   if (origin) reply.header('Access-Control-Allow-Origin', origin)
@@ -82,7 +81,7 @@ export function installPreflightRoute (app: FastifyInstance): void {
 /** CORS as a hook of its own (app.ts runs {@link answerCors} in its one onRequest pass instead). */
 export function installCors (app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {
-    if (!answerCors(request, reply)) done()
+    if (isControl(request.url) || !answerCors(request, reply)) done()
   })
   installPreflightRoute(app)
 }
